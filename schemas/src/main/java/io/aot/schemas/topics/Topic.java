@@ -1,0 +1,82 @@
+package io.aot.schemas.topics;
+
+import io.aot.avro.ChainTransfer;
+import io.aot.avro.CommittedTransaction;
+import io.aot.avro.MarketAlert;
+import io.aot.avro.OptOut;
+import io.aot.avro.Rejection;
+import io.aot.avro.SegmentMembershipChange;
+import io.aot.avro.TerminalPayment;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The topic catalog: every Kafka topic of the platform, with its key, value record, partitions and retention.
+ * Values are single-object-encoded Avro of {@link #valueType()}.
+ */
+public enum Topic {
+    TERMINAL_TX("aot.terminal.tx.v1", "terminal id", TerminalPayment.class, 12, Duration.ofDays(7), false),
+    CHAIN_TX("aot.chain.tx.v1", "transfer id (tx hash:log index)", ChainTransfer.class, 6, Duration.ofDays(7), false),
+    TX_REJECTED("aot.tx.rejected.v1", "tx id, else source topic-partition-offset", Rejection.class, 3,
+            Duration.ofDays(30), false),
+    LEDGER_COMMITTED("aot.ledger.committed.v1", "tx id", CommittedTransaction.class, 12, Duration.ofDays(30), false),
+    AUDIENCE_SEGMENTS("aot.audience.segments.v1", "segment id", SegmentMembershipChange.class, 6,
+            Duration.ofDays(30), false),
+    /** Compacted: the latest opt-out state per customer is kept forever. */
+    ADS_OPT_OUT("aot.ads.optout.v1", "customer token digest", OptOut.class, 3, null, true),
+    ANALYTICS_ALERTS("aot.analytics.alerts.v1", "alert id", MarketAlert.class, 3, Duration.ofDays(30), false);
+
+    /** Largest value a topic accepts; matches the codecs' default limit. */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+    private final String baseName;
+    private final String key;
+    private final Class<? extends SpecificRecord> valueType;
+    private final int partitions;
+    private final Duration retention;
+    private final boolean compacted;
+
+    Topic(String baseName, String key, Class<? extends SpecificRecord> valueType, int partitions, Duration retention,
+            boolean compacted) {
+        this.baseName = baseName;
+        this.key = key;
+        this.valueType = valueType;
+        this.partitions = partitions;
+        this.retention = retention;
+        this.compacted = compacted;
+    }
+
+    /** The production name, e.g. {@code aot.terminal.tx.v1}. */
+    public String baseName() {
+        return baseName;
+    }
+
+    /**
+     * The name inside a namespace: tests and side-by-side deployments prefix topics ({@code ns.aot.terminal.tx.v1});
+     * an empty namespace gives the production name.
+     */
+    public String nameIn(String namespace) {
+        return namespace == null || namespace.isEmpty() ? baseName : namespace + "." + baseName;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Class<? extends SpecificRecord> valueType() {
+        return valueType;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Null when records are kept forever (compacted topics). */
+    public Duration retention() {
+        return retention;
+    }
+
+    public boolean compacted() {
+        return compacted;
+    }
+}

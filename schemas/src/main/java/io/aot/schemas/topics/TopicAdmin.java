@@ -1,0 +1,91 @@
+package io.aot.schemas.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the catalog's topics idempotently: existing topics are left alone and checked, missing ones created. */
+public final class TopicAdmin {
+
+    /** What happened to one topic. */
+    public record Outcome(String topic, boolean created, int partitions) {
+    }
+
+    private TopicAdmin() {
+    }
+
+    public static NewTopic newTopic(Topic topic, String namespace, short replicationFactor) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG,
+                topic.retention() == null ? "-1" : Long.toString(topic.retention().toMillis()));
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topic.MAX_MESSAGE_BYTES));
+        // Acknowledged writes survive one broker loss wherever there are brokers to spare.
+        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, replicationFactor >= 3 ? "2" : "1");
+        return new NewTopic(topic.nameIn(namespace), topic.partitions(), replicationFactor).configs(configs);
+    }
+
+    /** Creates every catalog topic in the namespace that does not exist yet. */
+    public static List<Outcome> ensureTopics(Admin admin, String namespace, short replicationFactor, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        Map<String, NewTopic> wanted = new LinkedHashMap<>();
+        for (Topic topic : Topic.values()) {
+            NewTopic t = newTopic(topic, namespace, replicationFactor);
+            wanted.put(t.name(), t);
+        }
+        var result = admin.createTopics(wanted.values(),
+                new CreateTopicsOptions().timeoutMs((int) Math.max(1, timeout.toMillis())));
+        Map<String, Boolean> created = new LinkedHashMap<>();
+        for (var entry : result.values().entrySet()) {
+            try {
+                entry.getValue().get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+                created.put(entry.getKey(), true);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause(), e);
+                }
+                created.put(entry.getKey(), false);
+            }
+        }
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(wanted.keySet()).allTopicNames()
+                    .get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topics: " + e.getCause(), e);
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (var entry : created.entrySet()) {
+            int partitions = described.get(entry.getKey()).partitions().size();
+            int expected = wanted.get(entry.getKey()).numPartitions();
+            if (partitions < expected) {
+                throw new IllegalStateException("topic " + entry.getKey() + " exists with " + partitions
+                        + " partitions, the catalog wants " + expected + ": add partitions before deploying");
+            }
+            outcomes.add(new Outcome(entry.getKey(), entry.getValue(), partitions));
+        }
+        return outcomes;
+    }
+
+    private static long remainingNanos(long deadlineNanos) throws TimeoutException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new TimeoutException("topic creation did not finish in time");
+        }
+        return left;
+    }
+}
