@@ -132,7 +132,11 @@ public final class CassandraNode implements AutoCloseable {
                 "-Dcassandra.logdir=" + dir,
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-                "-Dcassandra.superuser_setup_delay_ms=0"));
+                "-Dcassandra.superuser_setup_delay_ms=0",
+                // A dev/test node: system and schema tables are not flushed on every DDL statement.
+                // A crash may lose recent schema changes; every user of the stack re-applies its DDL idempotently.
+                "-Dcassandra.unsafesystem=true",
+                "-Dcassandra.test.flush_local_schema_changes=false"));
         jvm.addAll(MODULE_FLAGS);
         List<Path> classpath = new ArrayList<>();
         classpath.add(dir.resolve("conf"));
@@ -196,6 +200,9 @@ public final class CassandraNode implements AutoCloseable {
                         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
                         // schema changes wait for agreement; one node agrees with itself quickly
                         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+                        // The driver refreshes its schema metadata after every DDL statement and waits for it; the
+                        // default 1 s debounce window made each CREATE TABLE take a second.
+                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10))
                         .build())
                 .build();
     }

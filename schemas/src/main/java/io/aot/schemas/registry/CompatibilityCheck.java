@@ -13,6 +13,9 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
  */
 public final class CompatibilityCheck {
 
+    /** Where released versions are committed, relative to the repository root. */
+    static final String SOURCE_ROOT = "schemas/src/main/resources/";
+
     private CompatibilityCheck() {
     }
 
@@ -29,7 +32,7 @@ public final class CompatibilityCheck {
             }
         }
         if (released.isEmpty()) {
-            problems.add(name + " has no released version: commit it as " + SchemaHistory.resourcePath(name, 1));
+            problems.add(name + " has no released version: commit it as " + SOURCE_ROOT + SchemaHistory.resourcePath(name, 1));
             return problems;
         }
         Schema newest = released.get(released.size() - 1);
@@ -42,7 +45,7 @@ public final class CompatibilityCheck {
                 }
             }
             problems.add(name + " changed since its newest released version v" + released.size()
-                    + ": release it as " + SchemaHistory.resourcePath(name, released.size() + 1));
+                    + ": release it as " + SOURCE_ROOT + SchemaHistory.resourcePath(name, released.size() + 1));
         }
         return problems;
     }

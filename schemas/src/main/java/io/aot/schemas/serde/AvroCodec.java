@@ -45,7 +45,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     public static final int DEFAULT_MAX_ENCODED_BYTES = 1 << 20;
 
     static {
-        DecodeLimits.install();
+        AvroRuntimeGuards.install();
     }
 
     private final Class<T> type;
@@ -161,13 +161,15 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
             throw new AvroDecodeException(AvroDecodeException.Reason.MALFORMED,
                     type.getSimpleName() + " body is not a valid encoding: " + e, e);
         }
+        boolean consumedAll;
         try {
-            if (!decoder.isEnd()) {
-                throw new AvroDecodeException(AvroDecodeException.Reason.TRAILING_BYTES,
-                        type.getSimpleName() + " ended before the bytes did");
-            }
+            consumedAll = decoder.isEnd();
         } catch (IOException e) {
             throw new AvroDecodeException(AvroDecodeException.Reason.MALFORMED, "cannot check end of body: " + e, e);
+        }
+        if (!consumedAll) {
+            throw new AvroDecodeException(AvroDecodeException.Reason.TRAILING_BYTES,
+                    type.getSimpleName() + " ended before the bytes did");
         }
         return record;
     }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the catalog's topics idempotently: existing topics are left alone and checked, missing ones created. */
 public final class TopicAdmin {
@@ -61,13 +62,7 @@ public final class TopicAdmin {
                 created.put(entry.getKey(), false);
             }
         }
-        Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(wanted.keySet()).allTopicNames()
-                    .get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe topics: " + e.getCause(), e);
-        }
+        Map<String, TopicDescription> described = describeWhenVisible(admin, wanted.keySet(), deadlineNanos);
         List<Outcome> outcomes = new ArrayList<>();
         for (var entry : created.entrySet()) {
             int partitions = described.get(entry.getKey()).partitions().size();
@@ -79,6 +74,22 @@ public final class TopicAdmin {
             outcomes.add(new Outcome(entry.getKey(), entry.getValue(), partitions));
         }
         return outcomes;
+    }
+
+    /** A topic just created can take a moment to reach the broker's metadata cache: retry until the deadline. */
+    private static Map<String, TopicDescription> describeWhenVisible(Admin admin, java.util.Collection<String> names,
+            long deadlineNanos) throws InterruptedException, TimeoutException {
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames()
+                        .get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topics: " + e.getCause(), e);
+                }
+                Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadlineNanos)))));
+            }
+        }
     }
 
     private static long remainingNanos(long deadlineNanos) throws TimeoutException {
