@@ -82,7 +82,7 @@ public final class ChildJvm {
         Objects.requireNonNull(mainClass, "mainClass");
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(logFile, "logFile");
-        OrphanReaper.reapOnce();
+        OrphanReaper.reap(); // cheap: a listing of a folder of a few files
         String childId = UUID.randomUUID().toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -10,32 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
  * Kills the children of crashed runs. Each child's {@link ParentWatchdog} normally takes it down with its parent; the
- * reaper is the second line, for a child that hangs instead: before a JVM starts its first child it reads every pid
- * file, and a child whose recorded parent is no longer running (same pid and start time) is killed with its process
- * tree, its temporary folder deleted.
+ * reaper is the second line, for a child that hangs instead: before each child starts, it reads every pid file, and
+ * a child whose recorded parent is no longer running (same pid and start time) is killed with its process tree and
+ * its temporary folder deleted.
  */
 public final class OrphanReaper {
 
     static final String CHILD_ID_PROPERTY = "aot.localstack.child";
-
-    private static final AtomicBoolean REAPED = new AtomicBoolean();
 
     /** What the reaper did with one pid file. */
     public record Reaped(long pid, String name, boolean killed) {
     }
 
     private OrphanReaper() {
-    }
-
-    static void reapOnce() {
-        if (REAPED.compareAndSet(false, true)) {
-            reap();
-        }
     }
 
     /** Kills every recorded child whose parent is gone; returns what it found. */

@@ -51,15 +51,15 @@ public final class TopicAdmin {
         var result = admin.createTopics(wanted.values(),
                 new CreateTopicsOptions().timeoutMs((int) Math.max(1, timeout.toMillis())));
         Map<String, Boolean> created = new LinkedHashMap<>();
-        for (var entry : result.values().entrySet()) {
+        for (String name : wanted.keySet()) {
             try {
-                entry.getValue().get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
-                created.put(entry.getKey(), true);
+                result.values().get(name).get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+                created.put(name, true);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause(), e);
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
                 }
-                created.put(entry.getKey(), false);
+                created.put(name, false);
             }
         }
         Map<String, TopicDescription> described = describeWhenVisible(admin, wanted.keySet(), deadlineNanos);

@@ -1,0 +1,32 @@
+package io.aot.cli;
+
+import io.aot.cli.stack.StackCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code aot} command. Each subcommand is a class of its own; planned ones say plainly that they are not built. */
+@Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
+        description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
+        subcommands = {StackCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (NotBuiltCommand planned : NotBuiltCommand.PLANNED) {
+            cl.addSubcommand(planned.name(), planned.commandLine());
+        }
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

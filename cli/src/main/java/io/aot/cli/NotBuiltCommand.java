@@ -1,0 +1,45 @@
+package io.aot.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * A command the platform will have but does not have yet. It is listed in {@code aot --help} so users see the whole
+ * shape, and running it says which issue brings it and exits with {@link #EXIT_NOT_BUILT}, never pretends to work.
+ */
+record NotBuiltCommand(String name, int issue, String summary) implements Callable<Integer> {
+
+    /** Exit status of a command that is not built yet. */
+    static final int EXIT_NOT_BUILT = 3;
+
+    static final List<NotBuiltCommand> PLANNED = List.of(
+            new NotBuiltCommand("demo", 6, "Run the whole platform on embedded defaults and show it working"),
+            new NotBuiltCommand("validator", 3, "Run or initialise a Tendermint BFT validator node"),
+            new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
+            new NotBuiltCommand("terminals", 4, "Register, list and revoke payment terminals"),
+            new NotBuiltCommand("simulate", 4, "Simulate a fleet of payment terminals"),
+            new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
+            new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
+            new NotBuiltCommand("audit", 5, "Re-verify every signature of the committed chain"),
+            new NotBuiltCommand("report", 7, "Render the market analytics report"),
+            new NotBuiltCommand("segments", 8, "List and export advertising audience segments"),
+            new NotBuiltCommand("bench", 3, "Benchmarks: consensus, pipeline, analytics, ads"));
+
+    CommandLine commandLine() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
+        spec.name(name);
+        spec.usageMessage().description(summary + " (not built yet: issue #" + issue + ")");
+        spec.parser().unmatchedArgumentsAllowed(true);
+        spec.parser().unmatchedOptionsArePositionalParams(true);
+        return new CommandLine(spec);
+    }
+
+    @Override
+    public Integer call() {
+        System.err.println("aot " + name + " is not built yet: it arrives with issue #" + issue + " (" + summary + ").");
+        System.err.println("What works today: ./aot stack (real Kafka + Cassandra), ./aot stack --check. See ./aot --help.");
+        return EXIT_NOT_BUILT;
+    }
+}

@@ -1,0 +1,38 @@
+package io.aot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    @Test
+    void helpListsBuiltAndPlannedCommands() {
+        String help = Main.commandLine().getUsageMessage();
+        assertThat(help).contains("stack", "demo", "validator", "gateway", "simulate", "receipt", "report", "segments",
+                "bench", "not built yet: issue #6");
+    }
+
+    @Test
+    void aCommandThatIsNotBuiltSaysSoAndFails() {
+        PrintStream previous = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.commandLine().execute("demo", "--seconds", "10");
+        } finally {
+            System.setErr(previous);
+        }
+        assertThat(exit).isEqualTo(NotBuiltCommand.EXIT_NOT_BUILT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("aot demo is not built yet", "issue #6");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertThat(Main.commandLine().execute("frobnicate")).isEqualTo(2);
+    }
+}
