@@ -1,0 +1,54 @@
+package io.aot.consensus.app;
+
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.types.BlockHeader;
+import java.util.List;
+
+/**
+ * The replicated state machine, shaped like ABCI++. Every method must be deterministic: the same calls in the same
+ * order give the same results and app hash on every validator (block time only, fixed iteration orders, exact
+ * integers). The ledger state machine implements this; {@link KeyValueApplication} is the engine's test application.
+ */
+public interface Application {
+
+    /** Mempool admission: cheap, stateless or against the last committed state. */
+    TxCheck checkTx(byte[] tx);
+
+    /** The proposer's chance to reorder or drop candidate transactions (within {@code maxBytes}). */
+    List<byte[]> prepareProposal(long height, List<byte[]> candidates, long maxBytes);
+
+    /** A validator's vote on someone else's proposal: false makes it prevote nil. */
+    boolean processProposal(BlockHeader header, List<byte[]> txs);
+
+    /** Executes a decided block: one result per transaction, and the app hash after it. Not yet durable. */
+    BlockResult finalizeBlock(BlockHeader header, List<byte[]> txs);
+
+    /** Makes the last finalized block's state durable. */
+    void commit();
+
+    /** Hash of the state after the last committed block (the genesis state's hash before any). */
+    Hash lastAppHash();
+
+    /** Height of the last committed block, 0 before any: on restart the engine replays the stored blocks above it. */
+    long lastCommittedHeight();
+
+    /** Result of {@link #checkTx}. */
+    record TxCheck(boolean accepted, String code) {
+        public static final TxCheck OK = new TxCheck(true, "OK");
+
+        public static TxCheck refused(String code) {
+            return new TxCheck(false, code);
+        }
+    }
+
+    /** Result of one transaction of a block: "OK" or a refusal code (a refusal is a recorded, deterministic result). */
+    record TxResult(String code) {
+        public boolean ok() {
+            return "OK".equals(code);
+        }
+    }
+
+    /** Result of {@link #finalizeBlock}. */
+    record BlockResult(List<TxResult> txResults, Hash appHash) {
+    }
+}

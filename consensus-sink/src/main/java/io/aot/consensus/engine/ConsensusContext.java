@@ -1,0 +1,35 @@
+package io.aot.consensus.engine;
+
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Proposal;
+import io.aot.consensus.types.Vote;
+import java.util.List;
+
+/**
+ * Everything the engine does to the world, so that the same engine runs in a validator process (TCP, files, wall
+ * clock) and in the deterministic simulation (simulated network and clock). Called only from the validator's one
+ * event loop.
+ */
+public interface ConsensusContext {
+
+    /** Send to every peer. The engine has already processed its own message. */
+    void broadcastProposal(Proposal proposal);
+
+    void broadcastVote(Vote vote);
+
+    /** Deliver {@code timeout} back to the engine after {@code delayMs} of this context's clock. */
+    void scheduleTimeout(Timeout timeout, long delayMs);
+
+    /** Durably record the engine's round state; called before any own message is sent. */
+    void persist(ConsensusCheckpoint checkpoint);
+
+    /** Wall or simulated time, used only as the proposed block's time. */
+    long nowMillis();
+
+    /** Transactions for a new proposal, oldest first, within the bounds. */
+    List<byte[]> reapTxs(int maxTxs, long maxBytes);
+
+    /** A block was committed (already executed by the application and stored). */
+    void committed(Block block, CommitCertificate certificate);
+}

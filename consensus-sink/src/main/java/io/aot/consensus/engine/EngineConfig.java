@@ -1,0 +1,17 @@
+package io.aot.consensus.engine;
+
+/**
+ * Bounds and timing of one engine. {@code maxRoundsAhead}: messages for rounds further ahead than this are dropped, so
+ * a faulty peer cannot make us compute proposers for round 2^31 or keep state for millions of rounds.
+ */
+public record EngineConfig(String chainId, TimeoutConfig timeouts, int maxBlockTxs, long maxBlockBytes,
+        int maxBufferedFutureMessages, int maxRoundsAhead) {
+
+    public static EngineConfig defaults(String chainId) {
+        return new EngineConfig(chainId, TimeoutConfig.defaults(), 10_000, 4L << 20, 10_000, 1_000);
+    }
+
+    public EngineConfig withTimeouts(TimeoutConfig t) {
+        return new EngineConfig(chainId, t, maxBlockTxs, maxBlockBytes, maxBufferedFutureMessages, maxRoundsAhead);
+    }
+}

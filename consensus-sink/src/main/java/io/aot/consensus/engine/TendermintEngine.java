@@ -1,0 +1,660 @@
+package io.aot.consensus.engine;
+
+import io.aot.consensus.app.Application;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Proposal;
+import io.aot.consensus.types.ValidatorSet;
+import io.aot.consensus.types.Vote;
+import io.aot.consensus.types.VoteType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One validator's consensus: Algorithm 1 of "The latest gossip on BFT consensus" (Buchman, Kwon, Milosevic 2018).
+ * Each {@code upon...} / {@code on...} method is one rule of the paper, named and numbered after its lines, so the
+ * code reads beside the paper. Not thread-safe by design: a validator runs it from one event loop, and the
+ * simulation from its single-threaded scheduler, which is what makes runs reproducible.
+ *
+ * <p>Inputs: {@link #onProposal}, {@link #onVote}, {@link #onTimeout}, {@link #onCommittedBlock} (block sync).
+ * Outputs go through {@link ConsensusContext}. Invalid input is dropped and counted in {@link #dropped()}, never thrown.
+ */
+public final class TendermintEngine {
+
+    private final EngineConfig config;
+    private final Application app;
+    private final BlockStore store;
+    private final ConsensusContext ctx;
+    private final SignerGuard signer;
+    private final int selfIndex;
+    private final Map<String, Long> dropped = new TreeMap<>();
+
+    // Chain state: what the next block builds on.
+    private ValidatorSet validators;
+    private ValidatorSet lastValidators;
+    private Hash lastBlockId;
+    private long lastBlockTimeMillis;
+    private CommitCertificate lastCommit;
+
+    // Round state of the current height (the paper's variables).
+    private long height;
+    private int round;
+    private Step step;
+    private Block lockedValue;
+    private int lockedRound = -1;
+    private Block validValue;
+    private int validRound = -1;
+
+    // Tree maps: every iteration order is fixed, so every replica and every replay acts the same.
+    private final Map<Integer, Proposal> proposals = new TreeMap<>();
+    private final Map<Integer, VoteSet> prevotes = new TreeMap<>();
+    private final Map<Integer, VoteSet> precommits = new TreeMap<>();
+    private final TreeMap<Integer, BitSet> sendersByRound = new TreeMap<>();
+    private final Map<Integer, Integer> proposerByRound = new HashMap<>();
+    private final Set<Integer> prevoteTimeoutScheduled = new HashSet<>();
+    private final Set<Integer> polkaForProposalHandled = new HashSet<>();
+    private final Set<Integer> precommitTimeoutScheduled = new HashSet<>();
+    private final Map<Hash, Boolean> validity = new HashMap<>();
+    private final ArrayDeque<Object> futureMessages = new ArrayDeque<>();
+    private final List<Vote> ownVotes = new ArrayList<>();
+    private long evidenceCount;
+
+    /**
+     * @param selfIndex this validator's index in the genesis set, or -1 for a node that follows without voting
+     * @param signer    signs with this validator's key; null when {@code selfIndex} is -1
+     */
+    public TendermintEngine(EngineConfig config, ValidatorSet genesisValidators, int selfIndex, SignerGuard signer,
+            Application app, BlockStore store, ConsensusContext ctx) {
+        if ((selfIndex >= 0) != (signer != null)) {
+            throw new IllegalArgumentException("a voting validator needs a signer, a follower none");
+        }
+        this.config = config;
+        this.validators = genesisValidators;
+        this.selfIndex = selfIndex;
+        this.signer = signer;
+        this.app = app;
+        this.store = store;
+        this.ctx = ctx;
+    }
+
+    /**
+     * Replays stored blocks the application has not committed, then starts the next height: at the checkpoint's round
+     * and lock if it belongs to that height (a restart), else at round 0.
+     */
+    public void start(ConsensusCheckpoint checkpoint) {
+        long stored = store.height();
+        if (app.lastCommittedHeight() > stored) {
+            throw new IllegalStateException("application is at height " + app.lastCommittedHeight()
+                    + " but the block store only at " + stored);
+        }
+        for (long h = 1; h <= stored; h++) {
+            BlockStore.Entry e = store.load(h);
+            if (h > app.lastCommittedHeight()) {
+                if (!e.block().header().appHash().equals(app.lastAppHash())) {
+                    throw new IllegalStateException("replay diverged at height " + h + ": app hash "
+                            + app.lastAppHash() + ", block says " + e.block().header().appHash());
+                }
+                app.finalizeBlock(e.block().header(), e.block().txs());
+                app.commit();
+            }
+            advanceChain(e.block(), e.certificate());
+        }
+        height = stored + 1;
+        if (checkpoint != null && checkpoint.height() == height) {
+            lockedRound = checkpoint.lockedRound();
+            lockedValue = checkpoint.lockedBlock();
+            validRound = checkpoint.validRound();
+            validValue = checkpoint.validBlock();
+            for (Vote v : checkpoint.ownVotes()) {
+                if (v.height() == height) {
+                    ownVotes.add(v);
+                    (v.type() == VoteType.PREVOTE ? prevotes : precommits)
+                            .computeIfAbsent(v.round(), r -> new VoteSet(validators)).add(v, false);
+                    senders(v.round()).set(selfIndex);
+                }
+            }
+            startRound(checkpoint.round());
+        } else {
+            startRound(0);
+        }
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    public void onProposal(Proposal p) {
+        if (p.height() < height) {
+            drop("old-height");
+            return;
+        }
+        if (p.height() > height) {
+            buffer(p);
+            return;
+        }
+        if (p.round() < 0 || p.round() > round + config.maxRoundsAhead() || p.validRound() < -1
+                || p.validRound() >= p.round()) {
+            drop("bad-proposal-round");
+            return;
+        }
+        if (p.proposerIndex() != proposer(p.round())) {
+            drop("wrong-proposer");
+            return;
+        }
+        Proposal known = proposals.get(p.round());
+        if (known != null && known.validRound() == p.validRound() && known.block().id().equals(p.block().id())) {
+            drop("duplicate");
+            return;
+        }
+        if (p.block().height() != height
+                || !validators.get(p.proposerIndex()).publicKey().verify(p.signBytes(config.chainId()), p.signature())) {
+            drop("bad-proposal-signature");
+            return;
+        }
+        Proposal existing = proposals.get(p.round());
+        if (existing != null) {
+            if (!existing.block().id().equals(p.block().id()) || existing.validRound() != p.validRound()) {
+                evidenceCount++;
+                drop("equivocating-proposal");
+            } else {
+                drop("duplicate");
+            }
+            return;
+        }
+        proposals.put(p.round(), p);
+        senders(p.round()).set(p.proposerIndex());
+        evaluate();
+    }
+
+    public void onVote(Vote v) {
+        if (v.height() < height) {
+            drop("old-height");
+            return;
+        }
+        if (v.height() > height) {
+            buffer(v);
+            return;
+        }
+        if (v.round() < 0 || v.round() > round + config.maxRoundsAhead()) {
+            drop("bad-vote-round");
+            return;
+        }
+        if (v.validatorIndex() < 0 || v.validatorIndex() >= validators.size()) {
+            drop("unknown-validator");
+            return;
+        }
+        VoteSet set = (v.type() == VoteType.PREVOTE ? prevotes : precommits)
+                .computeIfAbsent(v.round(), r -> new VoteSet(validators));
+        if (set.has(v.validatorIndex(), v.blockId())) {
+            drop("duplicate"); // re-gossiped: skip the 86 us signature check, it cannot change anything
+            return;
+        }
+        if (!validators.get(v.validatorIndex()).publicKey().verify(v.signBytes(config.chainId()), v.signature())) {
+            drop("bad-vote-signature");
+            return;
+        }
+        switch (set.add(v, v.blockId() == null || isProposedBlock(v.blockId()))) {
+            case DUPLICATE -> drop("duplicate");
+            case CONFLICTING_IGNORED -> {
+                evidenceCount++;
+                drop("conflicting-vote");
+            }
+            case CONFLICTING_COUNTED -> {
+                evidenceCount++;
+                evaluate();
+            }
+            case ADDED -> {
+                senders(v.round()).set(v.validatorIndex());
+                evaluate();
+            }
+        }
+    }
+
+    public void onTimeout(Timeout t) {
+        if (t.height() != height) {
+            return;
+        }
+        switch (t.step()) {
+            case NEW_HEIGHT -> {
+                if (step == Step.NEW_HEIGHT) {
+                    startRound(0);
+                }
+            }
+            case PROPOSE -> onTimeoutPropose(t.round());
+            case PREVOTE -> onTimeoutPrevote(t.round());
+            case PRECOMMIT -> onTimeoutPrecommit(t.round());
+        }
+        evaluate();
+    }
+
+    /**
+     * Block sync: a block of the current height with a certificate from a peer that is ahead. Decided here without
+     * the round's messages, after the same checks a light client makes plus the full validity check.
+     */
+    public void onCommittedBlock(Block block, CommitCertificate certificate) {
+        if (block.height() != height) {
+            drop(block.height() < height ? "old-height" : "sync-gap");
+            return;
+        }
+        String why = certificate.verify(config.chainId(), validators, height, block.id());
+        if (why != null) {
+            drop("bad-certificate");
+            return;
+        }
+        if (!valid(block)) {
+            drop("invalid-block");
+            return;
+        }
+        decide(block, certificate);
+    }
+
+    // ---------------------------------------------------------------- the rules of Algorithm 1
+
+    /** Lines 11-21: StartRound(round). */
+    private void startRound(int newRound) {
+        round = newRound;
+        step = Step.PROPOSE;
+        if (proposer(round) == selfIndex) {
+            Block proposal = validValue != null ? validValue : createBlock();
+            byte[] signBytes = Proposal.signBytes(config.chainId(), height, round, validRound, proposal.id());
+            persistCheckpoint();
+            byte[] signature = signer.sign(height, round, SignerGuard.PROPOSAL, signBytes);
+            if (signature != null) {
+                Proposal p = new Proposal(height, round, validRound, proposal, selfIndex, signature);
+                proposals.put(round, p);
+                senders(round).set(selfIndex);
+                ctx.broadcastProposal(p);
+            }
+        }
+        // Line 21 for others; also for the proposer, whose proposal may have been refused by the signer guard.
+        ctx.scheduleTimeout(new Timeout(height, round, Step.PROPOSE), config.timeouts().proposeMs(round));
+        evaluate();
+    }
+
+    /** Lines 22-27: upon PROPOSAL(h, r, v, -1) from proposer(h, r) while step = propose. */
+    private void uponProposalInPropose() {
+        Proposal p = proposals.get(round);
+        if (step != Step.PROPOSE || p == null || p.validRound() != -1) {
+            return;
+        }
+        Block v = p.block();
+        boolean accept = valid(v) && (lockedRound == -1 || lockedValue.id().equals(v.id()));
+        broadcastVote(VoteType.PREVOTE, accept ? v.id() : null);
+        step = Step.PREVOTE;
+    }
+
+    /** Lines 28-33: upon PROPOSAL(h, r, v, vr) and 2f+1 PREVOTE(h, vr, id(v)) while step = propose, 0 <= vr < r. */
+    private void uponProposalWithPolkaFromEarlierRound() {
+        Proposal p = proposals.get(round);
+        if (step != Step.PROPOSE || p == null || p.validRound() < 0 || p.validRound() >= round) {
+            return;
+        }
+        VoteSet polka = prevotes.get(p.validRound());
+        Block v = p.block();
+        if (polka == null || !polka.hasQuorumFor(v.id())) {
+            return;
+        }
+        boolean accept = valid(v) && (lockedRound <= p.validRound() || lockedValue.id().equals(v.id()));
+        broadcastVote(VoteType.PREVOTE, accept ? v.id() : null);
+        step = Step.PREVOTE;
+    }
+
+    /** Lines 34-35: upon 2f+1 PREVOTE(h, r, *) while step = prevote, for the first time. */
+    private void uponPrevoteQuorumAny() {
+        VoteSet set = prevotes.get(round);
+        if (step == Step.PREVOTE && set != null && set.hasQuorumAny() && prevoteTimeoutScheduled.add(round)) {
+            ctx.scheduleTimeout(new Timeout(height, round, Step.PREVOTE), config.timeouts().prevoteMs(round));
+        }
+    }
+
+    /** Lines 36-43: upon PROPOSAL(h, r, v, *) and 2f+1 PREVOTE(h, r, id(v)) while valid(v), step >= prevote, first time. */
+    private void uponPolkaForProposal() {
+        Proposal p = proposals.get(round);
+        VoteSet set = prevotes.get(round);
+        if (p == null || set == null || step == Step.PROPOSE || step == Step.NEW_HEIGHT
+                || !set.hasQuorumFor(p.block().id()) || polkaForProposalHandled.contains(round) || !valid(p.block())) {
+            return;
+        }
+        polkaForProposalHandled.add(round);
+        Block v = p.block();
+        if (step == Step.PREVOTE) {
+            lockedValue = v;
+            lockedRound = round;
+            broadcastVote(VoteType.PRECOMMIT, v.id());
+            step = Step.PRECOMMIT;
+        }
+        validValue = v;
+        validRound = round;
+    }
+
+    /**
+     * Not in Algorithm 1; CometBFT keeps its valid block the same way. Upon PROPOSAL(h, r', v, *) and 2f+1
+     * PREVOTE(h, r', id(v)) with validRound < r' <= round: validValue = v, validRound = r'. Line 36 only learns a polka
+     * while it is in that round; a validator that was elsewhere (partitioned, restarted) would then re-propose an older
+     * value that validators locked in r' refuse, round after round. Safe: validValue only chooses what we propose; every
+     * vote still follows lines 22-33.
+     */
+    private void uponPolkaFromEarlierRoundUpdateValid() {
+        for (var e : prevotes.entrySet()) {
+            int r = e.getKey();
+            if (r <= validRound || r > round) {
+                continue;
+            }
+            Proposal p = proposals.get(r);
+            if (p != null && e.getValue().hasQuorumFor(p.block().id()) && valid(p.block())) {
+                validValue = p.block();
+                validRound = r;
+            }
+        }
+    }
+
+    /** Lines 44-46: upon 2f+1 PREVOTE(h, r, nil) while step = prevote. */
+    private void uponPolkaNil() {
+        VoteSet set = prevotes.get(round);
+        if (step == Step.PREVOTE && set != null && set.hasQuorumNil()) {
+            broadcastVote(VoteType.PRECOMMIT, null);
+            step = Step.PRECOMMIT;
+        }
+    }
+
+    /** Lines 47-48: upon 2f+1 PRECOMMIT(h, r, *) for the first time. */
+    private void uponPrecommitQuorumAny() {
+        VoteSet set = precommits.get(round);
+        if (step != Step.NEW_HEIGHT && set != null && set.hasQuorumAny() && precommitTimeoutScheduled.add(round)) {
+            ctx.scheduleTimeout(new Timeout(height, round, Step.PRECOMMIT), config.timeouts().precommitMs(round));
+        }
+    }
+
+    /** Lines 49-54: upon PROPOSAL(h, r, v, *) and 2f+1 PRECOMMIT(h, r, id(v)), in any round, while decision[h] = nil. */
+    private boolean uponCommitQuorum() {
+        for (var e : precommits.entrySet()) {
+            Optional<Hash> id = e.getValue().quorumBlock();
+            Proposal p = proposals.get(e.getKey());
+            if (id.isPresent() && p != null && p.block().id().equals(id.get()) && valid(p.block())) {
+                CommitCertificate cert = new CommitCertificate(height, e.getKey(), id.get(),
+                        e.getValue().signaturesFor(id.get()));
+                decide(p.block(), cert);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lines 55-56: upon f+1 messages of height h from a round above ours: StartRound(that round). */
+    private void uponRoundSkip() {
+        for (var e : sendersByRound.descendingMap().entrySet()) {
+            if (e.getKey() > round && validators.isOneThirdPlus(powerOf(e.getValue()))) {
+                startRound(e.getKey());
+                return;
+            }
+        }
+    }
+
+    /** Lines 57-60: OnTimeoutPropose(h, r). */
+    private void onTimeoutPropose(int r) {
+        if (r == round && step == Step.PROPOSE) {
+            broadcastVote(VoteType.PREVOTE, null);
+            step = Step.PREVOTE;
+        }
+    }
+
+    /** Lines 61-64: OnTimeoutPrevote(h, r). */
+    private void onTimeoutPrevote(int r) {
+        if (r == round && step == Step.PREVOTE) {
+            broadcastVote(VoteType.PRECOMMIT, null);
+            step = Step.PRECOMMIT;
+        }
+    }
+
+    /** Lines 65-67: OnTimeoutPrecommit(h, r). */
+    private void onTimeoutPrecommit(int r) {
+        if (r == round && step != Step.NEW_HEIGHT) {
+            startRound(round + 1);
+        }
+    }
+
+    /** Re-checks every rule until none fires: each message can enable several rules, each step change more. */
+    private void evaluate() {
+        for (int guard = 0; guard < 1000; guard++) {
+            long h0 = height;
+            int r0 = round;
+            Step s0 = step;
+            if (uponCommitQuorum()) {
+                continue;
+            }
+            if (step != Step.NEW_HEIGHT) {
+                uponProposalInPropose();
+                uponProposalWithPolkaFromEarlierRound();
+                uponPrevoteQuorumAny();
+                uponPolkaForProposal();
+                uponPolkaNil();
+                uponPrecommitQuorumAny();
+                uponPolkaFromEarlierRoundUpdateValid();
+            }
+            uponRoundSkip();
+            if (h0 == height && r0 == round && s0 == step) {
+                return;
+            }
+        }
+        throw new IllegalStateException("consensus rules did not settle after 1000 steps at height " + height);
+    }
+
+    // ---------------------------------------------------------------- decisions and helpers
+
+    private void decide(Block block, CommitCertificate certificate) {
+        Application.BlockResult result = app.finalizeBlock(block.header(), block.txs());
+        app.commit();
+        store.save(block, certificate);
+        advanceChain(block, certificate);
+        ctx.committed(block, certificate);
+        assert result.txResults().size() == block.txs().size() : "one result per transaction";
+
+        height++;
+        round = 0;
+        step = Step.NEW_HEIGHT;
+        lockedValue = null;
+        lockedRound = -1;
+        validValue = null;
+        validRound = -1;
+        proposals.clear();
+        prevotes.clear();
+        precommits.clear();
+        sendersByRound.clear();
+        proposerByRound.clear();
+        prevoteTimeoutScheduled.clear();
+        polkaForProposalHandled.clear();
+        precommitTimeoutScheduled.clear();
+        validity.clear();
+        ownVotes.clear();
+        ctx.scheduleTimeout(new Timeout(height, 0, Step.NEW_HEIGHT), config.timeouts().commitMs());
+        replayBuffered();
+    }
+
+    private void advanceChain(Block block, CommitCertificate certificate) {
+        lastBlockId = block.id();
+        lastBlockTimeMillis = block.header().timeMillis();
+        lastCommit = certificate;
+        lastValidators = validators;
+        validators = validators.forNextHeight();
+    }
+
+    private void replayBuffered() {
+        List<Object> pending = new ArrayList<>(futureMessages);
+        futureMessages.clear();
+        for (Object m : pending) {
+            if (m instanceof Proposal p) {
+                onProposal(p);
+            } else if (m instanceof Vote v) {
+                onVote(v);
+            }
+        }
+    }
+
+    private void buffer(Object message) {
+        long h = message instanceof Proposal p ? p.height() : ((Vote) message).height();
+        // Only the next height is worth keeping: anything further is reached by block sync, not by these messages.
+        if (h != height + 1 || futureMessages.size() >= config.maxBufferedFutureMessages()) {
+            drop("future-height");
+            return;
+        }
+        futureMessages.add(message);
+    }
+
+    private void broadcastVote(VoteType type, Hash blockId) {
+        if (selfIndex < 0) {
+            return;
+        }
+        int signStep = type == VoteType.PREVOTE ? SignerGuard.PREVOTE : SignerGuard.PRECOMMIT;
+        byte[] signature = signer.sign(height, round, signStep, Vote.signBytes(config.chainId(), type, height, round, blockId));
+        if (signature == null) {
+            drop("signer-refused");
+            return;
+        }
+        Vote vote = new Vote(type, height, round, blockId, selfIndex, signature);
+        (type == VoteType.PREVOTE ? prevotes : precommits).computeIfAbsent(round, r -> new VoteSet(validators))
+                .add(vote, false);
+        senders(round).set(selfIndex);
+        ownVotes.add(vote);
+        persistCheckpoint(); // before it leaves: a restart must know this vote
+        ctx.broadcastVote(vote);
+    }
+
+    private void persistCheckpoint() {
+        ctx.persist(new ConsensusCheckpoint(height, round, step, lockedRound, lockedValue, validRound, validValue,
+                ownVotes));
+    }
+
+    private Block createBlock() {
+        List<byte[]> candidates = ctx.reapTxs(config.maxBlockTxs(), config.maxBlockBytes());
+        List<byte[]> txs = app.prepareProposal(height, candidates, config.maxBlockBytes());
+        long time = Math.max(ctx.nowMillis(), lastBlockTimeMillis + 1);
+        BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId, MerkleTree.root(txs),
+                app.lastAppHash(), validators.get(selfIndex).address(), validators.hash(), txs.size());
+        return new Block(header, txs, lastCommit);
+    }
+
+    /** valid(v) of the paper: the block extends our chain correctly and the application accepts it. */
+    private boolean valid(Block block) {
+        return validity.computeIfAbsent(block.id(), id -> checkValid(block));
+    }
+
+    private boolean checkValid(Block block) {
+        BlockHeader h = block.header();
+        boolean ok = h.chainId().equals(config.chainId())
+                && h.height() == height
+                && java.util.Objects.equals(h.lastBlockId(), lastBlockId)
+                && h.appHash().equals(app.lastAppHash())
+                && h.validatorSetHash().equals(validators.hash())
+                && h.timeMillis() > lastBlockTimeMillis
+                && isValidator(h.proposerAddress())
+                && block.txs().size() <= config.maxBlockTxs()
+                && block.txBytes() <= config.maxBlockBytes()
+                && block.txsMatchHeader()
+                && lastCommitValid(block);
+        if (!ok) {
+            drop("invalid-block");
+            return false;
+        }
+        if (!app.processProposal(h, block.txs())) {
+            drop("app-rejected-block");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean lastCommitValid(Block block) {
+        if (height == 1) {
+            return block.lastCommit() == null;
+        }
+        return block.lastCommit() != null
+                && block.lastCommit().verify(config.chainId(), lastValidators, height - 1, lastBlockId) == null;
+    }
+
+    private boolean isValidator(String address) {
+        for (var v : validators.validators()) {
+            if (v.address().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isProposedBlock(Hash blockId) {
+        for (Proposal p : proposals.values()) {
+            if (p.block().id().equals(blockId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Proposer of a round of this height; cached, since computing it walks every earlier round. */
+    private int proposer(int r) {
+        return proposerByRound.computeIfAbsent(r, validators::proposerIndex);
+    }
+
+    private BitSet senders(int r) {
+        return sendersByRound.computeIfAbsent(r, k -> new BitSet(validators.size()));
+    }
+
+    private long powerOf(BitSet members) {
+        long power = 0;
+        for (int i = members.nextSetBit(0); i >= 0; i = members.nextSetBit(i + 1)) {
+            power += validators.get(i).votingPower();
+        }
+        return power;
+    }
+
+    private void drop(String reason) {
+        dropped.merge(reason, 1L, Long::sum);
+    }
+
+    // ---------------------------------------------------------------- observation (metrics, gossip, tests)
+
+    public long height() {
+        return height;
+    }
+
+    public int round() {
+        return round;
+    }
+
+    public Step step() {
+        return step;
+    }
+
+    public ValidatorSet validators() {
+        return validators;
+    }
+
+    /** Dropped inputs by reason: the node's metrics. */
+    public Map<String, Long> dropped() {
+        return Map.copyOf(dropped);
+    }
+
+    /** Equivocations seen (conflicting votes or proposals from one validator). */
+    public long evidenceCount() {
+        return evidenceCount;
+    }
+
+    /**
+     * Every proposal and vote this validator holds for the current height, for gossip. Relaying others' messages, not
+     * only our own, is what the paper's gossip assumption asks: a Byzantine validator may send a vote to some honest
+     * validators only, and the rest must still learn it, or a lock taken on it can never be matched.
+     */
+    public List<Object> currentHeightMessages() {
+        List<Object> all = new ArrayList<>(proposals.values());
+        prevotes.values().forEach(set -> all.addAll(set.votes()));
+        precommits.values().forEach(set -> all.addAll(set.votes()));
+        return all;
+    }
+}

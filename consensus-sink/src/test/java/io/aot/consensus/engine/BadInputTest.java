@@ -1,0 +1,154 @@
+package io.aot.consensus.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aot.consensus.app.KeyValueApplication;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Proposal;
+import io.aot.consensus.types.Validator;
+import io.aot.consensus.types.ValidatorSet;
+import io.aot.consensus.types.Vote;
+import io.aot.consensus.types.VoteType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of bad message is dropped with a counted reason; none changes the engine's state or throws. */
+class BadInputTest {
+
+    private static final String CHAIN = "aot-test";
+    private final List<KeyPair> keys = new ArrayList<>();
+    private ValidatorSet validators;
+    private TendermintEngine engine;
+    private final List<Object> sent = new ArrayList<>();
+
+    @BeforeEach
+    void startFollower() {
+        for (int i = 0; i < 4; i++) {
+            byte[] seed = new byte[32];
+            seed[0] = (byte) (i + 1);
+            keys.add(KeyPair.fromSeed(seed));
+        }
+        validators = ValidatorSet.of(keys.stream().map(k -> new Validator(k.publicKey(), 10)).toList());
+        keys.sort((a, b) -> Integer.compare(validators.indexOf(a.publicKey()), validators.indexOf(b.publicKey())));
+        engine = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, -1, null, new KeyValueApplication(),
+                new InMemoryBlockStore(), new RecordingContext());
+        engine.start(null);
+    }
+
+    @Test
+    void badSignatureUnknownValidatorWrongChainAndHugeRoundsAreDropped() {
+        Hash id = Hash.sha256(new byte[] {1});
+        Vote good = vote(1, VoteType.PREVOTE, 1, 0, id, CHAIN);
+        engine.onVote(new Vote(good.type(), 1, 0, id, 1, new byte[64]));
+        engine.onVote(new Vote(good.type(), 1, 0, id, 9, good.signature()));
+        engine.onVote(vote(2, VoteType.PREVOTE, 1, 0, id, "another-chain"));
+        engine.onVote(vote(2, VoteType.PREVOTE, 1, Integer.MAX_VALUE, id, CHAIN));
+        engine.onVote(vote(2, VoteType.PREVOTE, 1, -1, id, CHAIN));
+        engine.onVote(vote(2, VoteType.PREVOTE, 7, 0, id, CHAIN));
+        engine.onVote(good);
+        engine.onVote(good);
+
+        assertThat(engine.dropped()).containsEntry("bad-vote-signature", 2L).containsEntry("unknown-validator", 1L)
+                .containsEntry("bad-vote-round", 2L).containsEntry("future-height", 1L).containsEntry("duplicate", 1L);
+        assertThat(engine.height()).isEqualTo(1);
+        assertThat(engine.round()).isZero();
+    }
+
+    @Test
+    void proposalsFromTheWrongProposerOrWithBadBlocksAreRefused() {
+        int proposer = validators.proposerIndex(0);
+        int other = (proposer + 1) % 4;
+        engine.onProposal(proposal(other, block(List.of("a=1"), true)));
+        engine.onProposal(proposal(proposer, block(List.of("a=1"), false)));
+
+        assertThat(engine.dropped()).containsEntry("wrong-proposer", 1L);
+        // the proposer's block lies about its transactions: valid(v) is false, counted when the rules look at it
+        assertThat(engine.dropped()).containsEntry("invalid-block", 1L);
+        assertThat(sent).isEmpty(); // a follower never votes
+    }
+
+    @Test
+    void aForgedCertificateDoesNotCommit() {
+        Block b = block(List.of("a=1"), true);
+        engine.onCommittedBlock(b, new CommitCertificate(1, 0, b.id(), List.of()));
+        engine.onCommittedBlock(b, new CommitCertificate(1, 0, b.id(), List.of(
+                new CommitCertificate.Signature(0, new byte[64]), new CommitCertificate.Signature(1, new byte[64]),
+                new CommitCertificate.Signature(2, new byte[64]))));
+
+        assertThat(engine.dropped()).containsEntry("bad-certificate", 2L);
+        assertThat(engine.height()).isEqualTo(1);
+    }
+
+    @Test
+    void aRealCertificateCommitsThroughBlockSync() {
+        Block b = block(List.of("a=1", "b=2"), true);
+        List<CommitCertificate.Signature> sigs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sigs.add(new CommitCertificate.Signature(i, keys.get(i).sign(
+                    Vote.signBytes(CHAIN, VoteType.PRECOMMIT, 1, 0, b.id()))));
+        }
+        engine.onCommittedBlock(b, new CommitCertificate(1, 0, b.id(), sigs));
+
+        assertThat(engine.height()).isEqualTo(2);
+    }
+
+    private Vote vote(int validator, VoteType type, long height, int round, Hash id, String chain) {
+        return new Vote(type, height, round, id, validator,
+                keys.get(validator).sign(Vote.signBytes(chain, type, height, round, id)));
+    }
+
+    private Block block(List<String> txs, boolean honestRoot) {
+        List<byte[]> bytes = txs.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        Hash root = honestRoot ? MerkleTree.root(bytes) : Hash.sha256(new byte[] {7});
+        BlockHeader h = new BlockHeader(CHAIN, 1, 1000, null, root, new KeyValueApplication().lastAppHash(),
+                validators.get(0).address(), validators.hash(), bytes.size());
+        return new Block(h, bytes, null);
+    }
+
+    private Proposal proposal(int proposer, Block b) {
+        return new Proposal(1, 0, -1, b, proposer,
+                keys.get(proposer).sign(Proposal.signBytes(CHAIN, 1, 0, -1, b.id())));
+    }
+
+    private final class RecordingContext implements ConsensusContext {
+        @Override
+        public void broadcastProposal(Proposal proposal) {
+            sent.add(proposal);
+        }
+
+        @Override
+        public void broadcastVote(Vote vote) {
+            sent.add(vote);
+        }
+
+        @Override
+        public void scheduleTimeout(Timeout timeout, long delayMs) {
+        }
+
+        @Override
+        public void persist(ConsensusCheckpoint checkpoint) {
+        }
+
+        @Override
+        public long nowMillis() {
+            return 1000;
+        }
+
+        @Override
+        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
+            return List.of();
+        }
+
+        @Override
+        public void committed(Block block, CommitCertificate certificate) {
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.aot.consensus.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the deterministic simulation over many seeds. Each seed derives its own scenario (validators, Byzantine
+ * behaviour, network faults, crashes); each run checks agreement, validity, no honest double-sign and liveness after
+ * GST. A failure prints the seed and the one-line command that replays it.
+ */
+class SimulationTest {
+
+    static final int SEEDS = Integer.getInteger("sim.seeds", 500);
+    static final long FIRST_SEED = Long.getLong("sim.firstSeed", 1);
+
+    @Test
+    void manySeededRunsHoldEveryInvariant() {
+        long t0 = System.nanoTime();
+        List<String> failures = new ArrayList<>();
+        long heights = 0;
+        long simulatedMs = 0;
+        for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+            Simulation.Result r = Simulation.run(seed);
+            if (!r.ok()) {
+                failures.add(r.failure() + "\n    " + r.scenario() + r.diagnostics() + "\n    replay: "
+                        + replayCommand(seed));
+            }
+            heights += java.util.Arrays.stream(r.heights()).max().orElse(0);
+            simulatedMs += r.simulatedMs();
+        }
+        System.out.printf("simulation: %d seeds from %d, %d failed, %d heights, %.0f s simulated, %.1f s wall%n", SEEDS,
+                FIRST_SEED, failures.size(), heights, simulatedMs / 1000.0, (System.nanoTime() - t0) / 1e9);
+        assertThat(failures).as(String.join("\n", failures)).isEmpty();
+    }
+
+    @Test
+    void sameSeedSameRun() {
+        Simulation.Result a = Simulation.run(42);
+        Simulation.Result b = Simulation.run(42);
+        assertThat(a.heights()).isEqualTo(b.heights());
+        assertThat(a.deliveries()).isEqualTo(b.deliveries());
+        assertThat(a.simulatedMs()).isEqualTo(b.simulatedMs());
+    }
+
+    /** {@code mvn -pl consensus-sink test -Dtest=SimulationTest#replaySeed -Dsim.seed=N}: one seed, verbosely. */
+    @Test
+    void replaySeed() {
+        String seed = System.getProperty("sim.seed");
+        assumeTrue(seed != null, "set -Dsim.seed=N to replay one seed");
+        Simulation.Result r = Simulation.run(Long.parseLong(seed));
+        System.out.println(r.scenario() + r.diagnostics());
+        System.out.println("heights " + java.util.Arrays.toString(r.heights()) + ", " + r.deliveries()
+                + " deliveries, " + r.simulatedMs() + " ms simulated");
+        assertThat(r.failure()).isNull();
+    }
+
+    static String replayCommand(long seed) {
+        return "mvn -B -pl consensus-sink test -Dtest=SimulationTest#replaySeed -Dsim.seed=" + seed;
+    }
+}
