@@ -1,0 +1,180 @@
+package io.aot.consensus.codec;
+
+import io.aot.consensus.codec.CanonicalReader.MalformedException;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Proposal;
+import io.aot.consensus.types.ValidatorSet;
+import io.aot.consensus.types.Vote;
+import io.aot.consensus.types.VoteType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Byte encoding of consensus messages and stored blocks, on the canonical primitives. Decoding is bounded by
+ * {@link Limits}: a peer cannot make us allocate more than a frame's worth, and an unknown type is an error.
+ */
+public final class WireCodec {
+
+    /** Message types on the wire. */
+    public static final int PROPOSAL = 1;
+    public static final int VOTE = 2;
+    public static final int STATUS = 3;
+    public static final int COMMITTED_BLOCK = 4;
+
+    /** Bounds on decoded structures. */
+    public record Limits(int maxBlockTxs, int maxTxBytes, int maxChainIdBytes) {
+        public static Limits defaults() {
+            return new Limits(20_000, 64 * 1024, 64);
+        }
+    }
+
+    /** A peer's height, gossiped so peers behind can be sent the blocks they miss. */
+    public record Status(long height) {
+    }
+
+    /** A committed block with its certificate: block sync and the block store's record. */
+    public record CommittedBlock(Block block, CommitCertificate certificate) {
+    }
+
+    private final Limits limits;
+
+    public WireCodec(Limits limits) {
+        this.limits = limits;
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    public byte[] encodeMessage(Object message) {
+        CanonicalWriter w = new CanonicalWriter();
+        if (message instanceof Proposal p) {
+            w.u8(PROPOSAL);
+            writeProposal(w, p);
+        } else if (message instanceof Vote v) {
+            w.u8(VOTE);
+            writeVote(w, v);
+        } else if (message instanceof Status s) {
+            w.u8(STATUS).i64(s.height());
+        } else if (message instanceof CommittedBlock c) {
+            w.u8(COMMITTED_BLOCK);
+            writeBlock(w, c.block());
+            writeCertificate(w, c.certificate());
+        } else {
+            throw new IllegalArgumentException("not a wire message: " + message);
+        }
+        return w.toByteArray();
+    }
+
+    public byte[] encodeCommittedBlock(Block block, CommitCertificate certificate) {
+        CanonicalWriter w = new CanonicalWriter();
+        writeBlock(w, block);
+        writeCertificate(w, certificate);
+        return w.toByteArray();
+    }
+
+    public void writeVote(CanonicalWriter w, Vote v) {
+        w.u8(v.type().code()).i64(v.height()).i32(v.round()).optionalHash(v.blockId()).i32(v.validatorIndex())
+                .bytes(v.signature());
+    }
+
+    public void writeProposal(CanonicalWriter w, Proposal p) {
+        w.i64(p.height()).i32(p.round()).i32(p.validRound()).i32(p.proposerIndex()).bytes(p.signature());
+        writeBlock(w, p.block());
+    }
+
+    public void writeHeader(CanonicalWriter w, BlockHeader h) {
+        w.string(h.chainId()).i64(h.height()).i64(h.timeMillis()).optionalHash(h.lastBlockId()).hash(h.txRoot())
+                .hash(h.appHash()).string(h.proposerAddress()).hash(h.validatorSetHash()).i32(h.txCount());
+    }
+
+    public BlockHeader readHeader(CanonicalReader r) throws MalformedException {
+        return new BlockHeader(r.string(limits.maxChainIdBytes()), r.i64(), r.i64(), r.optionalHash(), r.hash(),
+                r.hash(), r.string(64), r.hash(), r.i32());
+    }
+
+    public void writeBlock(CanonicalWriter w, Block b) {
+        writeHeader(w, b.header());
+        w.i32(b.txs().size());
+        for (byte[] tx : b.txs()) {
+            w.bytes(tx);
+        }
+        w.bool(b.lastCommit() != null);
+        if (b.lastCommit() != null) {
+            writeCertificate(w, b.lastCommit());
+        }
+    }
+
+    public void writeCertificate(CanonicalWriter w, CommitCertificate c) {
+        w.i64(c.height()).i32(c.round()).hash(c.blockId()).i32(c.signatures().size());
+        for (CommitCertificate.Signature s : c.signatures()) {
+            w.i32(s.validatorIndex()).bytes(s.signature());
+        }
+    }
+
+    // ---------------------------------------------------------------- decoding
+
+    public Object decodeMessage(byte[] bytes) throws MalformedException {
+        CanonicalReader r = new CanonicalReader(bytes);
+        int type = r.u8();
+        Object message = switch (type) {
+            case PROPOSAL -> readProposal(r);
+            case VOTE -> readVote(r);
+            case STATUS -> new Status(r.i64());
+            case COMMITTED_BLOCK -> new CommittedBlock(readBlock(r), readCertificate(r));
+            default -> throw new MalformedException("unknown message type " + type);
+        };
+        r.expectEnd();
+        return message;
+    }
+
+    public CommittedBlock decodeCommittedBlock(byte[] bytes) throws MalformedException {
+        CanonicalReader r = new CanonicalReader(bytes);
+        CommittedBlock c = new CommittedBlock(readBlock(r), readCertificate(r));
+        r.expectEnd();
+        return c;
+    }
+
+    public Vote readVote(CanonicalReader r) throws MalformedException {
+        int code = r.u8();
+        VoteType type = switch (code) {
+            case 1 -> VoteType.PREVOTE;
+            case 2 -> VoteType.PRECOMMIT;
+            default -> throw new MalformedException("unknown vote type " + code);
+        };
+        return new Vote(type, r.i64(), r.i32(), r.optionalHash(), r.i32(), r.bytes(64));
+    }
+
+    public Proposal readProposal(CanonicalReader r) throws MalformedException {
+        long height = r.i64();
+        int round = r.i32();
+        int validRound = r.i32();
+        int proposer = r.i32();
+        byte[] signature = r.bytes(64);
+        return new Proposal(height, round, validRound, readBlock(r), proposer, signature);
+    }
+
+    public Block readBlock(CanonicalReader r) throws MalformedException {
+        BlockHeader h = readHeader(r);
+        int n = r.count(limits.maxBlockTxs(), "transaction count");
+        List<byte[]> txs = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            txs.add(r.bytes(limits.maxTxBytes()));
+        }
+        CommitCertificate last = r.bool() ? readCertificate(r) : null;
+        return new Block(h, txs, last);
+    }
+
+    public CommitCertificate readCertificate(CanonicalReader r) throws MalformedException {
+        long height = r.i64();
+        int round = r.i32();
+        Hash id = r.hash();
+        int n = r.count(ValidatorSet.MAX_VALIDATORS, "signature count");
+        List<CommitCertificate.Signature> sigs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            sigs.add(new CommitCertificate.Signature(r.i32(), r.bytes(64)));
+        }
+        return new CommitCertificate(height, round, id, sigs);
+    }
+}

@@ -1,0 +1,228 @@
+package io.aot.consensus.node;
+
+import io.aot.consensus.codec.CanonicalReader;
+import io.aot.consensus.codec.CanonicalWriter;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.crypto.Ed25519Keys.PublicKey;
+import io.aot.consensus.types.ValidatorSet;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * Validator-to-validator TCP. Each validator dials every peer and sends on that connection; it receives on the
+ * connections peers dial to it. An inbound connection is accepted only after the dialer proves it holds a genesis
+ * validator key: the listener sends a random 32-byte challenge, the dialer answers with its public key and a signature
+ * over (chain id, challenge). Not encrypted yet (TLS or Noise later); authenticated, length-prefixed, bounded.
+ *
+ * <p>Every outbound queue is bounded ({@link #OUTBOUND_QUEUE_FRAMES}); a full queue drops the frame and counts it,
+ * since gossip re-sends whatever matters. Inbound frames go to {@code deliver}, which may block: that is TCP
+ * back-pressure on a peer faster than our event loop.
+ */
+public final class PeerNetwork implements AutoCloseable {
+
+    static final int OUTBOUND_QUEUE_FRAMES = 20_000;
+    static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+    static final long MAX_RECONNECT_BACKOFF_MS = 2_000;
+
+    private final String chainId;
+    private final KeyPair key;
+    private final ValidatorSet validators;
+    private final int selfIndex;
+    private final BiConsumer<Integer, byte[]> deliver;
+    private final ServerSocket server;
+    private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
+            Map<Integer, InetSocketAddress> peers, BiConsumer<Integer, byte[]> deliver) throws IOException {
+        this.chainId = chainId;
+        this.key = key;
+        this.validators = validators;
+        this.selfIndex = validators.indexOf(key.publicKey());
+        this.deliver = deliver;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(System.getProperty("aot.p2p.host", "127.0.0.1"), listenPort));
+        Thread acceptor = new Thread(this::acceptLoop, "p2p-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        peers.forEach((index, address) -> {
+            if (index != selfIndex) {
+                Outbound o = new Outbound(index, address);
+                outbound.put(index, o);
+                Thread t = new Thread(o::run, "p2p-out-" + index);
+                t.setDaemon(true);
+                t.start();
+            }
+        });
+    }
+
+    /** Queue a frame for one peer; false (and counted) if its queue is full. */
+    public boolean send(int peerIndex, byte[] frame) {
+        Outbound o = outbound.get(peerIndex);
+        if (o == null) {
+            return false;
+        }
+        if (!o.queue.offer(frame)) {
+            count("outbound-queue-full");
+            return false;
+        }
+        return true;
+    }
+
+    public void broadcast(byte[] frame) {
+        for (int peer : outbound.keySet()) {
+            send(peer, frame);
+        }
+    }
+
+    public int[] peerIndexes() {
+        return outbound.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        counters.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    void count(String what) {
+        counters.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                Thread t = new Thread(() -> serveInbound(socket), "p2p-in");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    count("accept-error");
+                }
+            }
+        }
+    }
+
+    private void serveInbound(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            byte[] challenge = new byte[32];
+            random.nextBytes(challenge);
+            Frames.write(out, challenge);
+            out.flush();
+            int peer = verifyHello(Frames.read(in), challenge);
+            if (peer < 0) {
+                count("handshake-refused");
+                return;
+            }
+            socket.setSoTimeout(0);
+            while (!closed) {
+                deliver.accept(peer, Frames.read(in));
+            }
+        } catch (Frames.FrameTooLargeException e) {
+            count("frame-too-large");
+        } catch (IOException e) {
+            // peer went away; it will dial again
+        }
+    }
+
+    /** The validator index the hello proves, or -1. */
+    private int verifyHello(byte[] hello, byte[] challenge) {
+        try {
+            CanonicalReader r = new CanonicalReader(hello);
+            PublicKey peerKey = PublicKey.of(r.bytes(32));
+            byte[] signature = r.bytes(64);
+            r.expectEnd();
+            int index = validators.indexOf(peerKey);
+            if (index < 0 || index == selfIndex || !peerKey.verify(helloSignBytes(challenge), signature)) {
+                return -1;
+            }
+            return index;
+        } catch (CanonicalReader.MalformedException | IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    private byte[] helloSignBytes(byte[] challenge) {
+        return CanonicalWriter.domain("aot/p2p-hello/v1").string(chainId).bytes(challenge).toByteArray();
+    }
+
+    /** One peer's outbound connection: dial, prove our key, then drain the queue; redial with backoff on failure. */
+    private final class Outbound {
+        final int index;
+        final InetSocketAddress address;
+        final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(OUTBOUND_QUEUE_FRAMES);
+
+        Outbound(int index, InetSocketAddress address) {
+            this.index = index;
+            this.address = address;
+        }
+
+        void run() {
+            long backoff = 50;
+            while (!closed) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(address, HANDSHAKE_TIMEOUT_MS);
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+                    DataInputStream in = new DataInputStream(socket.getInputStream());
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+                    byte[] challenge = Frames.read(in);
+                    Frames.write(out, new CanonicalWriter().bytes(key.publicKey().encoded())
+                            .bytes(key.sign(helloSignBytes(challenge))).toByteArray());
+                    out.flush();
+                    backoff = 50;
+                    while (!closed) {
+                        byte[] frame = queue.poll(100, TimeUnit.MILLISECONDS);
+                        if (frame == null) {
+                            continue;
+                        }
+                        Frames.write(out, frame);
+                        // Batch what is already queued into one flush.
+                        for (int i = 0; i < 256 && (frame = queue.poll()) != null; i++) {
+                            Frames.write(out, frame);
+                        }
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    count("dial-failed");
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                backoff = Math.min(MAX_RECONNECT_BACKOFF_MS, backoff * 2);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+    }
+}

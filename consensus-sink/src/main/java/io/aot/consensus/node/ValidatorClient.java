@@ -1,0 +1,135 @@
+package io.aot.consensus.node;
+
+import io.aot.consensus.codec.CanonicalReader;
+import io.aot.consensus.codec.CanonicalReader.MalformedException;
+import io.aot.consensus.codec.CanonicalWriter;
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.CommitCertificate;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A client of one validator's RPC port. Not thread-safe: one request at a time per client. */
+public final class ValidatorClient implements AutoCloseable {
+
+    /** Outcome of a batch submission. {@code status} is one of {@link RpcProtocol}'s answers. */
+    public record SubmitResult(int status, int added, int duplicates, int rejected) {
+        public boolean accepted() {
+            return status == RpcProtocol.ACCEPTED;
+        }
+
+        public boolean fullRetry() {
+            return status == RpcProtocol.FULL_RETRY;
+        }
+    }
+
+    /** A transaction with what proves it committed: header, Merkle proof, certificate. */
+    public record TxProof(BlockHeader header, byte[] tx, MerkleTree.Proof proof, CommitCertificate certificate) {
+    }
+
+    private final String chainId;
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
+
+    public ValidatorClient(String chainId, InetSocketAddress address) throws IOException {
+        this.chainId = chainId;
+        this.socket = new Socket();
+        socket.connect(address, 5_000);
+        socket.setTcpNoDelay(true);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    }
+
+    public SubmitResult submitBatch(List<byte[]> txs, KeyPair endorser) throws IOException {
+        CanonicalWriter w = new CanonicalWriter().u8(RpcProtocol.SUBMIT_BATCH).bytes(endorser.publicKey().encoded())
+                .bytes(endorser.sign(RpcProtocol.batchSignBytes(chainId, txs))).i32(txs.size());
+        txs.forEach(w::bytes);
+        CanonicalReader r = call(w.toByteArray());
+        try {
+            return new SubmitResult(r.u8(), r.i32(), r.i32(), r.i32());
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    public long latestHeight() throws IOException {
+        try {
+            return call(new CanonicalWriter().u8(RpcProtocol.LATEST_HEIGHT).toByteArray()).i64();
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    /** The committed block at {@code height}, or null if the validator does not have it yet. */
+    public WireCodec.CommittedBlock block(long height) throws IOException {
+        CanonicalReader r = call(new CanonicalWriter().u8(RpcProtocol.GET_BLOCK).i64(height).toByteArray());
+        try {
+            return r.bool() ? codec.decodeCommittedBlock(r.bytes(Frames.MAX_FRAME_BYTES)) : null;
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    public TxProof txProof(long height, int index) throws IOException {
+        CanonicalReader r = call(new CanonicalWriter().u8(RpcProtocol.TX_PROOF).i64(height).i32(index).toByteArray());
+        try {
+            if (!r.bool()) {
+                return null;
+            }
+            BlockHeader header = codec.readHeader(r);
+            byte[] tx = r.bytes(64 * 1024);
+            int idx = r.i32();
+            int total = r.i32();
+            int n = r.count(64, "aunts");
+            List<Hash> aunts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                aunts.add(r.hash());
+            }
+            return new TxProof(header, tx, new MerkleTree.Proof(idx, total, aunts), codec.readCertificate(r));
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Streams committed blocks from {@code fromHeight} on this connection until {@code consumer} returns false. The
+     * connection is used up by the stream.
+     */
+    public void subscribe(long fromHeight, Predicate<WireCodec.CommittedBlock> consumer) throws IOException {
+        Frames.write(out, new CanonicalWriter().u8(RpcProtocol.SUBSCRIBE).i64(fromHeight).toByteArray());
+        out.flush();
+        while (true) {
+            try {
+                if (!consumer.test(codec.decodeCommittedBlock(Frames.read(in)))) {
+                    return;
+                }
+            } catch (MalformedException e) {
+                throw new IOException("bad block in stream: " + e.getMessage());
+            }
+        }
+    }
+
+    private CanonicalReader call(byte[] request) throws IOException {
+        Frames.write(out, request);
+        out.flush();
+        return new CanonicalReader(Frames.read(in));
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

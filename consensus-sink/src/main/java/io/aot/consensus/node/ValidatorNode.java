@@ -1,0 +1,403 @@
+package io.aot.consensus.node;
+
+import io.aot.consensus.app.Application;
+import io.aot.consensus.app.KeyValueApplication;
+import io.aot.consensus.codec.CanonicalReader;
+import io.aot.consensus.codec.CanonicalWriter;
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.crypto.Ed25519Keys.PublicKey;
+import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.engine.BlockStore;
+import io.aot.consensus.engine.ConsensusCheckpoint;
+import io.aot.consensus.engine.ConsensusContext;
+import io.aot.consensus.engine.EngineConfig;
+import io.aot.consensus.engine.SignerGuard;
+import io.aot.consensus.engine.TendermintEngine;
+import io.aot.consensus.engine.Timeout;
+import io.aot.consensus.mempool.Mempool;
+import io.aot.consensus.storage.FileBlockStore;
+import io.aot.consensus.storage.FileCheckpointStore;
+import io.aot.consensus.storage.FileSignerStore;
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Proposal;
+import io.aot.consensus.types.ValidatorSet;
+import io.aot.consensus.types.Vote;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A validator process: the engine on one event-loop thread, fed by peers (TCP), timers and clients; a file block
+ * store, signer state and checkpoint under {@code home/data}; the RPC port for clients. Every queue is bounded.
+ */
+public final class ValidatorNode implements AutoCloseable {
+
+    static final int EVENT_QUEUE_CAPACITY = 100_000;
+    /** Blocks sent at once to a peer that is behind. */
+    static final int SYNC_BATCH_BLOCKS = 50;
+
+    private final Genesis genesis;
+    private final NodeConfig config;
+    private final int selfIndex;
+    private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
+    private final FileBlockStore store;
+    private final FileCheckpointStore checkpoints;
+    private final Mempool mempool;
+    private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers"));
+    private final PeerNetwork network;
+    private final ServerSocket rpc;
+    private final Random gossipRandom = new Random();
+    private final Object heightMonitor = new Object();
+    private final AtomicLong committedTxs = new AtomicLong();
+    private final AtomicLong malformedFrames = new AtomicLong();
+    private volatile long committedHeight;
+    private volatile boolean closed;
+    private TendermintEngine engine;
+    private final Thread loop;
+
+    public ValidatorNode(NodeConfig config) throws IOException {
+        this.config = config;
+        this.genesis = Genesis.read(config.genesisFile());
+        KeyPair key = NodeConfig.readKey(config.home().resolve("key.properties"));
+        ValidatorSet validators = genesis.validatorSet();
+        this.selfIndex = validators.indexOf(key.publicKey());
+        if (selfIndex < 0) {
+            throw new IOException("this node's key is not a genesis validator: " + key.publicKey().address());
+        }
+        Files.createDirectories(config.dataDir());
+        this.store = new FileBlockStore(config.dataDir().resolve("blocks.log"), codec);
+        this.checkpoints = new FileCheckpointStore(config.dataDir().resolve("checkpoint.bin"), codec);
+        Application app = new KeyValueApplication();
+        this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
+        SignerGuard guard = new SignerGuard(key::sign, new FileSignerStore(config.dataDir().resolve("signer.bin")));
+        EngineConfig engineConfig = new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
+                32L << 20, 10_000, 1_000);
+        this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
+        this.committedHeight = store.height();
+        this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),
+                this::onPeerFrame);
+        this.rpc = new ServerSocket();
+        rpc.setReuseAddress(true);
+        rpc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.rpcPort()));
+        daemon(this::acceptClients, "rpc-accept").start();
+        ConsensusCheckpoint checkpoint = checkpoints.load();
+        post(() -> engine.start(checkpoint));
+        this.loop = new Thread(this::runLoop, "consensus-loop");
+        loop.start();
+        timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    public int selfIndex() {
+        return selfIndex;
+    }
+
+    public long committedHeight() {
+        return committedHeight;
+    }
+
+    public long committedTxs() {
+        return committedTxs.get();
+    }
+
+    /** A one-line status for logs; read outside the loop, so approximate. */
+    public String status() {
+        TendermintEngine e = engine;
+        return "validator " + selfIndex + ": height " + committedHeight + ", round " + e.round() + " " + e.step()
+                + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
+                + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "");
+    }
+
+    private void runLoop() {
+        while (!closed) {
+            try {
+                Runnable r = events.poll(100, TimeUnit.MILLISECONDS);
+                if (r != null) {
+                    r.run();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // An engine bug must not kill the loop silently; fail loudly, the operator restarts from disk.
+                System.err.println("consensus loop failed: " + e);
+                e.printStackTrace();
+                Runtime.getRuntime().halt(70);
+            }
+        }
+    }
+
+    /** Enqueue work for the loop; blocks when full (back-pressure on the peer or client that produced it). */
+    private void post(Runnable r) {
+        try {
+            events.put(r);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onPeerFrame(int peer, byte[] frame) {
+        Object message;
+        try {
+            message = codec.decodeMessage(frame);
+        } catch (CanonicalReader.MalformedException e) {
+            malformedFrames.incrementAndGet();
+            return;
+        }
+        post(() -> handlePeerMessage(peer, message));
+    }
+
+    private void handlePeerMessage(int peer, Object message) {
+        if (message instanceof Proposal p) {
+            engine.onProposal(p);
+        } else if (message instanceof Vote v) {
+            engine.onVote(v);
+        } else if (message instanceof WireCodec.Status s) {
+            long mine = store.height();
+            for (long h = s.height(); h <= mine && h < s.height() + SYNC_BATCH_BLOCKS; h++) {
+                BlockStore.Entry e = store.load(h);
+                network.send(peer, codec.encodeMessage(new WireCodec.CommittedBlock(e.block(), e.certificate())));
+            }
+        } else if (message instanceof WireCodec.CommittedBlock c) {
+            engine.onCommittedBlock(c.block(), c.certificate());
+        }
+    }
+
+    private void gossip() {
+        network.broadcast(codec.encodeMessage(new WireCodec.Status(engine.height())));
+        int[] peers = network.peerIndexes();
+        if (peers.length == 0) {
+            return;
+        }
+        int peer = peers[gossipRandom.nextInt(peers.length)];
+        for (Object m : engine.currentHeightMessages()) {
+            network.send(peer, codec.encodeMessage(m));
+        }
+    }
+
+    /** What the engine does to the world, from the loop thread. */
+    private final class Context implements ConsensusContext {
+        @Override
+        public void broadcastProposal(Proposal proposal) {
+            network.broadcast(codec.encodeMessage(proposal));
+        }
+
+        @Override
+        public void broadcastVote(Vote vote) {
+            network.broadcast(codec.encodeMessage(vote));
+        }
+
+        @Override
+        public void scheduleTimeout(Timeout timeout, long delayMs) {
+            timers.schedule(() -> post(() -> engine.onTimeout(timeout)), delayMs, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void persist(ConsensusCheckpoint checkpoint) {
+            checkpoints.save(checkpoint);
+            CrashPoints.hit("after-checkpoint");
+        }
+
+        @Override
+        public long nowMillis() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
+            return mempool.reap(maxTxs, maxBytes);
+        }
+
+        @Override
+        public void committed(Block block, CommitCertificate certificate) {
+            CrashPoints.hit("after-block-commit");
+            mempool.update(block.txs());
+            committedTxs.addAndGet(block.txs().size());
+            synchronized (heightMonitor) {
+                committedHeight = block.height();
+                heightMonitor.notifyAll();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- client API
+
+    private void acceptClients() {
+        while (!closed) {
+            try {
+                Socket s = rpc.accept();
+                daemon(() -> serveClient(s), "rpc-client").start();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void serveClient(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            while (!closed) {
+                byte[] request = Frames.read(in);
+                if (!answer(request, out)) {
+                    return;
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            // client went away
+        }
+    }
+
+    /** False when the connection should close (a subscription ended, or a malformed request). */
+    private boolean answer(byte[] request, DataOutputStream out) throws IOException {
+        try {
+            CanonicalReader r = new CanonicalReader(request);
+            int type = r.u8();
+            switch (type) {
+                case RpcProtocol.SUBMIT_BATCH -> Frames.write(out, submitBatch(r));
+                case RpcProtocol.GET_BLOCK -> {
+                    BlockStore.Entry e = store.load(r.i64());
+                    CanonicalWriter w = new CanonicalWriter().bool(e != null);
+                    if (e != null) {
+                        w.bytes(codec.encodeCommittedBlock(e.block(), e.certificate()));
+                    }
+                    Frames.write(out, w.toByteArray());
+                }
+                case RpcProtocol.LATEST_HEIGHT -> Frames.write(out, new CanonicalWriter().i64(committedHeight).toByteArray());
+                case RpcProtocol.SUBSCRIBE -> {
+                    stream(r.i64(), out);
+                    return false;
+                }
+                case RpcProtocol.TX_PROOF -> Frames.write(out, txProof(r.i64(), r.i32()));
+                default -> {
+                    Frames.write(out, new CanonicalWriter().u8(RpcProtocol.MALFORMED).toByteArray());
+                    return false;
+                }
+            }
+            return true;
+        } catch (CanonicalReader.MalformedException e) {
+            Frames.write(out, new CanonicalWriter().u8(RpcProtocol.MALFORMED).toByteArray());
+            return false;
+        }
+    }
+
+    private byte[] submitBatch(CanonicalReader r) throws CanonicalReader.MalformedException {
+        PublicKey endorser;
+        try {
+            endorser = PublicKey.of(r.bytes(32));
+        } catch (IllegalArgumentException e) {
+            throw new CanonicalReader.MalformedException("endorser key: " + e.getMessage());
+        }
+        byte[] signature = r.bytes(64);
+        int n = r.count(RpcProtocol.MAX_BATCH_TXS, "batch size");
+        List<byte[]> txs = new ArrayList<>(n);
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] tx = r.bytes(64 * 1024);
+            txs.add(tx);
+            bytes += tx.length;
+        }
+        r.expectEnd();
+        if (!genesis.endorsers().contains(endorser)
+                || !endorser.verify(RpcProtocol.batchSignBytes(genesis.chainId(), txs), signature)) {
+            return new CanonicalWriter().u8(RpcProtocol.BAD_ENDORSEMENT).i32(0).i32(0).i32(n).toByteArray();
+        }
+        if (!mempool.hasRoomFor(n, bytes)) {
+            return new CanonicalWriter().u8(RpcProtocol.FULL_RETRY).i32(0).i32(0).i32(0).toByteArray();
+        }
+        int added = 0;
+        int duplicates = 0;
+        int rejected = 0;
+        String sender = endorser.address();
+        for (byte[] tx : txs) {
+            switch (mempool.add(tx, sender).admission()) {
+                case ADDED -> added++;
+                case DUPLICATE -> duplicates++;
+                default -> rejected++;
+            }
+        }
+        return new CanonicalWriter().u8(RpcProtocol.ACCEPTED).i32(added).i32(duplicates).i32(rejected).toByteArray();
+    }
+
+    private void stream(long from, DataOutputStream out) throws IOException {
+        long next = Math.max(1, from);
+        while (!closed) {
+            synchronized (heightMonitor) {
+                while (committedHeight < next && !closed) {
+                    try {
+                        heightMonitor.wait(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+            for (; next <= committedHeight; next++) {
+                BlockStore.Entry e = store.load(next);
+                Frames.write(out, codec.encodeCommittedBlock(e.block(), e.certificate()));
+            }
+            out.flush();
+        }
+    }
+
+    private byte[] txProof(long height, int index) {
+        BlockStore.Entry e = store.load(height);
+        CanonicalWriter w = new CanonicalWriter();
+        if (e == null || index < 0 || index >= e.block().txs().size()) {
+            return w.bool(false).toByteArray();
+        }
+        MerkleTree.Proof proof = MerkleTree.proof(e.block().txs(), index);
+        w.bool(true);
+        codec.writeHeader(w, e.block().header());
+        w.bytes(e.block().txs().get(index)).i32(proof.index()).i32(proof.total()).i32(proof.aunts().size());
+        proof.aunts().forEach(w::hash);
+        codec.writeCertificate(w, e.certificate());
+        return w.toByteArray();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public Map<String, Long> dropped() {
+        return engine.dropped();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        timers.shutdownNow();
+        network.close();
+        rpc.close();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.aot.consensus.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.engine.TimeoutConfig;
+import io.aot.localstack.ChildJvm;
+import io.aot.localstack.ChildProcess;
+import io.aot.localstack.FreePorts;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Four validator processes over TCP on loopback. One is killed with SIGKILL while clients keep submitting, the other
+ * three go on, the killed one restarts from its files, catches up by block sync, and all four end with identical
+ * blocks.
+ */
+class ValidatorProcessesIT {
+
+    private static final String CHAIN = "aot-it";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private final ChildProcess[] nodes = new ChildProcess[4];
+    private Testnet.Layout layout;
+    private final AtomicBoolean submitting = new AtomicBoolean(true);
+
+    @AfterEach
+    void stopAll() {
+        submitting.set(false);
+        for (ChildProcess n : nodes) {
+            if (n != null) {
+                n.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void aKilledValidatorRestartsCatchesUpAndAllAgree() throws Exception {
+        layout = Testnet.init(dir, 4, FreePorts.allocate(8), CHAIN,
+                new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200));
+        for (int i = 0; i < 4; i++) {
+            nodes[i] = start(i);
+        }
+        KeyPair endorser = NodeConfig.readKey(layout.endorserKey());
+        AtomicLong accepted = new AtomicLong();
+        Thread client = new Thread(() -> submitLoop(endorser, accepted), "it-client");
+        client.setDaemon(true);
+        client.start();
+
+        awaitHeights(new int[] {0, 1, 2, 3}, 3);
+        ProcessHandle.of(nodes[3].pid()).ifPresent(ProcessHandle::destroyForcibly); // kill -9
+        nodes[3].stop(Duration.ofSeconds(5));
+        long atKill = height(0);
+        awaitHeights(new int[] {0, 1, 2}, atKill + 4);
+
+        nodes[3] = start(3);
+        long target = height(0) + 3;
+        awaitHeights(new int[] {0, 1, 2, 3}, target);
+        submitting.set(false);
+
+        long common = Arrays.stream(new int[] {0, 1, 2, 3}).mapToLong(this::heightUnchecked).min().orElseThrow();
+        long txs = 0;
+        for (long h = 1; h <= common; h++) {
+            Hash reference = null;
+            for (int i = 0; i < 4; i++) {
+                try (ValidatorClient c = client(i)) {
+                    WireCodec.CommittedBlock b = c.block(h);
+                    assertThat(b).as("node %d has block %d", i, h).isNotNull();
+                    if (reference == null) {
+                        reference = b.block().id();
+                        txs += b.block().txs().size();
+                    }
+                    assertThat(b.block().id()).as("node %d block %d", i, h).isEqualTo(reference);
+                }
+            }
+        }
+        assertThat(txs).as("client transactions were committed").isGreaterThan(0);
+        assertThat(accepted.get()).isGreaterThan(0);
+        System.out.printf("4 validators agree on %d blocks, %d txs; node 3 was killed at height %d%n", common, txs, atKill);
+    }
+
+    private ChildProcess start(int i) {
+        List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .toList();
+        return ChildJvm.named("validator" + i)
+                .classpath(cp)
+                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC")
+                .mainClass(ValidatorMain.class.getName())
+                .args("--home", layout.homes().get(i).toString())
+                .workDir(layout.homes().get(i), false)
+                .logFile(layout.homes().get(i).resolve("validator.log"))
+                .start();
+    }
+
+    private void submitLoop(KeyPair endorser, AtomicLong accepted) {
+        long n = 0;
+        while (submitting.get()) {
+            for (int node = 0; node < 3 && submitting.get(); node++) {
+                try (ValidatorClient c = client(node)) {
+                    while (submitting.get()) {
+                        List<byte[]> batch = new ArrayList<>();
+                        for (int i = 0; i < 50; i++, n++) {
+                            batch.add(("key" + n + "=value" + n).getBytes(StandardCharsets.UTF_8));
+                        }
+                        if (c.submitBatch(batch, endorser).accepted()) {
+                            accepted.addAndGet(batch.size());
+                        }
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    // node down or restarting: try another
+                }
+            }
+        }
+    }
+
+    private void awaitHeights(int[] which, long height) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Arrays.stream(which).allMatch(i -> heightUnchecked(i) >= height)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        StringBuilder why = new StringBuilder("validators " + Arrays.toString(which) + " did not reach " + height);
+        for (int i : which) {
+            why.append("\n  node ").append(i).append(" at ").append(heightUnchecked(i)).append(":\n")
+                    .append(nodes[i].logTail(5));
+        }
+        throw new AssertionError(why.toString());
+    }
+
+    private long height(int i) throws Exception {
+        try (ValidatorClient c = client(i)) {
+            return c.latestHeight();
+        }
+    }
+
+    private long heightUnchecked(int i) {
+        try {
+            return height(i);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private ValidatorClient client(int i) throws java.io.IOException {
+        return new ValidatorClient(CHAIN, new InetSocketAddress("127.0.0.1", layout.rpcPorts().get(i)));
+    }
+}
