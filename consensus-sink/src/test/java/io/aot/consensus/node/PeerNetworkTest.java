@@ -1,0 +1,123 @@
+package io.aot.consensus.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aot.consensus.codec.CanonicalWriter;
+import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
+import io.aot.consensus.types.Validator;
+import io.aot.consensus.types.ValidatorSet;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real sockets on loopback: who may connect, and what happens to oversized frames. */
+class PeerNetworkTest {
+
+    private final KeyPair self = key(1);
+    private final KeyPair peer = key(2);
+    private final KeyPair stranger = key(3);
+    private final List<byte[]> delivered = new CopyOnWriteArrayList<>();
+    private PeerNetwork network;
+    private int port;
+
+    private static KeyPair key(int n) {
+        byte[] seed = new byte[32];
+        seed[0] = (byte) n;
+        return KeyPair.fromSeed(seed);
+    }
+
+    @BeforeEach
+    void listen() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ValidatorSet set = ValidatorSet.of(List.of(new Validator(self.publicKey(), 10), new Validator(peer.publicKey(), 10)));
+        network = new PeerNetwork("aot-test", self, set, port, Map.of(), (from, frame) -> delivered.add(frame));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        network.close();
+    }
+
+    @Test
+    void aGenesisValidatorThatSignsTheChallengeIsHeard() throws Exception {
+        try (Socket s = connect()) {
+            DataOutputStream out = hello(s, peer, "aot-test");
+            Frames.write(out, new byte[] {7, 7});
+            out.flush();
+            awaitDelivered(1);
+        }
+        assertThat(delivered.get(0)).containsExactly(7, 7);
+    }
+
+    @Test
+    void strangersWrongChainsAndGarbageHellosAreRefused() throws Exception {
+        for (KeyPair who : List.of(stranger, peer)) {
+            try (Socket s = connect()) {
+                hello(s, who, who == peer ? "another-chain" : "aot-test");
+                assertThat(s.getInputStream().read()).as("connection closed").isEqualTo(-1);
+            }
+        }
+        try (Socket s = connect()) {
+            Frames.read(new DataInputStream(s.getInputStream()));
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            Frames.write(out, new byte[] {1, 2, 3});
+            out.flush();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(delivered).isEmpty();
+        awaitCounter("handshake-refused", 3L);
+    }
+
+    @Test
+    void anOversizedFrameDisconnectsThePeerWithoutReadingIt() throws Exception {
+        try (Socket s = connect()) {
+            DataOutputStream out = hello(s, peer, "aot-test");
+            out.writeInt(Frames.MAX_FRAME_BYTES + 1);
+            out.flush();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        awaitCounter("frame-too-large", 1L);
+        assertThat(delivered).isEmpty();
+    }
+
+    private Socket connect() throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static DataOutputStream hello(Socket s, KeyPair who, String chainId) throws Exception {
+        byte[] challenge = Frames.read(new DataInputStream(s.getInputStream()));
+        byte[] signBytes = CanonicalWriter.domain("aot/p2p-hello/v1").string(chainId).bytes(challenge).toByteArray();
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        Frames.write(out, new CanonicalWriter().bytes(who.publicKey().encoded()).bytes(who.sign(signBytes)).toByteArray());
+        out.flush();
+        return out;
+    }
+
+    /** The server counts after it closed the socket: wait for it. */
+    private void awaitCounter(String name, long value) throws InterruptedException {
+        for (int i = 0; i < 100 && !Long.valueOf(value).equals(network.counters().get(name)); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(network.counters()).containsEntry(name, value);
+    }
+
+    private void awaitDelivered(int n) throws InterruptedException {
+        for (int i = 0; i < 100 && delivered.size() < n; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(delivered).hasSize(n);
+    }
+}
