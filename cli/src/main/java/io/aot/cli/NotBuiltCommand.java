@@ -16,7 +16,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
 
     static final List<NotBuiltCommand> PLANNED = List.of(
             new NotBuiltCommand("demo", 6, "Run the whole platform on embedded defaults and show it working"),
-            new NotBuiltCommand("validator", 3, "Run or initialise a Tendermint BFT validator node"),
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
             new NotBuiltCommand("terminals", 4, "Register, list and revoke payment terminals"),
             new NotBuiltCommand("simulate", 4, "Simulate a fleet of payment terminals"),
@@ -24,8 +23,7 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
             new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
             new NotBuiltCommand("audit", 5, "Re-verify every signature of the committed chain"),
             new NotBuiltCommand("report", 7, "Render the market analytics report"),
-            new NotBuiltCommand("segments", 8, "List and export advertising audience segments"),
-            new NotBuiltCommand("bench", 3, "Benchmarks: consensus, pipeline, analytics, ads"));
+            new NotBuiltCommand("segments", 8, "List and export advertising audience segments"));
 
     CommandLine commandLine() {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
@@ -39,7 +37,7 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     @Override
     public Integer call() {
         System.err.println("aot " + name + " is not built yet: it arrives with issue #" + issue + " (" + summary + ").");
-        System.err.println("What works today: ./aot stack (real Kafka + Cassandra), ./aot stack --check. See ./aot --help.");
+        System.err.println("What works today: ./aot stack [--check], ./aot validator init|--home. See ./aot --help.");
         return EXIT_NOT_BUILT;
     }
 }

@@ -12,8 +12,9 @@ class MainTest {
     @Test
     void helpListsBuiltAndPlannedCommands() {
         String help = Main.commandLine().getUsageMessage();
-        assertThat(help).contains("stack", "demo", "validator", "gateway", "simulate", "receipt", "report", "segments",
+        assertThat(help).contains("stack", "demo", "validator", "Tendermint", "gateway", "simulate", "receipt", "report", "segments",
                 "bench", "not built yet: issue #6");
+        assertThat(Main.commandLine().getSubcommands().get("bench").getUsageMessage()).contains("consensus");
     }
 
     @Test

@@ -55,7 +55,7 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
                 Long.parseLong(p.getProperty("timeout_commit_ms", "200")));
         return new NodeConfig(home, Integer.parseInt(p.getProperty("p2p_port")), Integer.parseInt(p.getProperty("rpc_port")),
                 peers, t, Integer.parseInt(p.getProperty("max_block_txs", "10000")),
-                Integer.parseInt(p.getProperty("mempool_max_txs", "200000")),
+                Integer.parseInt(p.getProperty("mempool_max_txs", "20000")),
                 Long.parseLong(p.getProperty("gossip_every_ms", "200")));
     }
 

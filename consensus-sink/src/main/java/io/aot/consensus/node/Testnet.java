@@ -65,7 +65,7 @@ public final class Testnet {
         for (int i = 0; i < validators; i++) {
             Path home = dir.resolve("node" + i);
             Files.createDirectories(home);
-            new NodeConfig(home, ports[2 * i], ports[2 * i + 1], peers, timeouts, 10_000, 200_000, 200).write();
+            new NodeConfig(home, ports[2 * i], ports[2 * i + 1], peers, timeouts, 10_000, 20_000, 200).write();
             genesis.write(home.resolve("genesis.properties"));
             NodeConfig.writeKey(home, keys.get(i));
             homes.add(home);
