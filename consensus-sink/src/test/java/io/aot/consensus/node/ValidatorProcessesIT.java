@@ -93,14 +93,93 @@ class ValidatorProcessesIT {
         assertThat(txs).as("client transactions were committed").isGreaterThan(0);
         assertThat(accepted.get()).isGreaterThan(0);
         System.out.printf("4 validators agree on %d blocks, %d txs; node 3 was killed at height %d%n", common, txs, atKill);
+
+        checkProofsAndStream(common);
     }
 
-    private ChildProcess start(int i) {
+    /** Validators that halt themselves inside the commit path (crash points) restart and rejoin. */
+    @Test
+    void validatorsCrashedInsideTheCommitPathRecover() throws Exception {
+        layout = Testnet.init(dir, 4, FreePorts.allocate(8), CHAIN,
+                new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200));
+        for (int i = 0; i < 2; i++) {
+            nodes[i] = start(i);
+        }
+        nodes[2] = start(2, "-Daot.crash.at=after-checkpoint", "-Daot.crash.after=7");
+        nodes[3] = start(3, "-Daot.crash.at=after-block-commit", "-Daot.crash.after=4");
+        KeyPair endorser = NodeConfig.readKey(layout.endorserKey());
+        Thread client = new Thread(() -> submitLoop(endorser, new AtomicLong()), "it-client");
+        client.setDaemon(true);
+        client.start();
+
+        awaitDeath(2);
+        awaitDeath(3);
+        assertThat(nodes[3].logTail(20)).contains("halting at after-block-commit");
+        nodes[2] = start(2);
+        nodes[3] = start(3);
+        long target = Math.max(height(0), height(1)) + 3;
+        awaitHeights(new int[] {0, 1, 2, 3}, target);
+        for (long h = 1; h <= target; h++) {
+            Hash reference = null;
+            for (int i = 0; i < 4; i++) {
+                try (ValidatorClient c = client(i)) {
+                    Hash id = c.block(h).block().id();
+                    reference = reference == null ? id : reference;
+                    assertThat(id).as("node %d block %d", i, h).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    private void awaitDeath(int i) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (nodes[i].isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(nodes[i].isAlive()).as("node %d halted at its crash point", i).isFalse();
+        nodes[i].stop(Duration.ZERO);
+    }
+
+    /** A transaction's Merkle proof checks against its header, the certificate against genesis; the stream delivers. */
+    private void checkProofsAndStream(long common) throws Exception {
+        Genesis genesis = Genesis.read(layout.homes().get(0).resolve("genesis.properties"));
+        long withTxs = -1;
+        try (ValidatorClient c = client(0)) {
+            for (long h = 1; h <= common && withTxs < 0; h++) {
+                if (!c.block(h).block().txs().isEmpty()) {
+                    withTxs = h;
+                }
+            }
+            ValidatorClient.TxProof proof = c.txProof(withTxs, 0);
+            assertThat(proof.proof().verify(proof.header().txRoot(), proof.tx())).isTrue();
+            assertThat(proof.proof().verify(proof.header().txRoot(), "forged=1".getBytes(StandardCharsets.UTF_8)))
+                    .isFalse();
+            // the certificate of height h is checked against the validator set in force at h
+            var set = genesis.validatorSet();
+            for (long h = 1; h < withTxs; h++) {
+                set = set.forNextHeight();
+            }
+            assertThat(proof.certificate().verify(CHAIN, set, withTxs, proof.header().id())).isNull();
+            assertThat(proof.certificate().verify("other-chain", set, withTxs, proof.header().id())).isNotNull();
+            assertThat(c.txProof(withTxs, 1_000_000)).isNull();
+        }
+        List<Long> streamed = new ArrayList<>();
+        try (ValidatorClient c = client(1)) {
+            c.subscribe(1, b -> {
+                streamed.add(b.block().height());
+                return streamed.size() < 5;
+            });
+        }
+        assertThat(streamed).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    private ChildProcess start(int i, String... extraJvmArgs) {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
         return ChildJvm.named("validator" + i)
                 .classpath(cp)
                 .jvmArgs("-Xmx256m", "-XX:+UseSerialGC")
+                .jvmArgs(extraJvmArgs)
                 .mainClass(ValidatorMain.class.getName())
                 .args("--home", layout.homes().get(i).toString())
                 .workDir(layout.homes().get(i), false)
