@@ -57,6 +57,9 @@ public final class ConsensusBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/results/consensus.json")
     Path out;
 
+    @Option(names = "--jfr", description = "Record validator 0 with Java Flight Recorder into this file (a profile).")
+    Path jfr;
+
     private static final int SAMPLE_EVERY = 50;
     private static final long WARMUP_MS = 5_000;
 
@@ -79,7 +82,11 @@ public final class ConsensusBench implements Callable<Integer> {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
         System.out.printf("starting %d validators (separate JVMs, loopback) ...%n", validators);
         for (int i = 0; i < validators; i++) {
-            nodes.add(ChildJvm.named("bench-validator" + i).classpath(cp).jvmArgs("-Xmx1g", "-XX:+UseParallelGC")
+            List<String> flags = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+            if (i == 0 && jfr != null) {
+                flags.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.toAbsolutePath());
+            }
+            nodes.add(ChildJvm.named("bench-validator" + i).classpath(cp).jvmArgs(flags)
                     .mainClass(ValidatorMain.class.getName()).args("--home", net.homes().get(i).toString())
                     .workDir(net.homes().get(i), true).logFile(net.homes().get(i).resolve("validator.log")).start());
         }

@@ -28,8 +28,12 @@ public final class Hash implements Comparable<Hash> {
         return of(HexFormat.of().parseHex(hex));
     }
 
+    /** One digest per thread: MessageDigest.getInstance goes through provider lookup and reflection each time. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hash::newDigest);
+
     public static Hash sha256(byte[]... parts) {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = DIGEST.get();
+        digest.reset();
         for (byte[] p : parts) {
             digest.update(p);
         }
