@@ -76,6 +76,18 @@ class BadInputTest {
     }
 
     @Test
+    void anOversizedBlockIsInvalid() {
+        TendermintEngine small = new TendermintEngine(
+                new EngineConfig(CHAIN, TimeoutConfig.defaults(), 1, 1 << 20, 100, 100), validators, -1, null,
+                new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext());
+        small.start(null);
+        int proposer = validators.proposerIndex(0);
+        small.onProposal(proposal(proposer, block(List.of("a=1", "b=2"), true)));
+
+        assertThat(small.dropped()).containsEntry("invalid-block", 1L);
+    }
+
+    @Test
     void aForgedCertificateDoesNotCommit() {
         Block b = block(List.of("a=1"), true);
         engine.onCommittedBlock(b, new CommitCertificate(1, 0, b.id(), List.of()));

@@ -67,7 +67,7 @@ class ValidatorProcessesIT {
         ProcessHandle.of(nodes[3].pid()).ifPresent(ProcessHandle::destroyForcibly); // kill -9
         nodes[3].stop(Duration.ofSeconds(5));
         long atKill = height(0);
-        awaitHeights(new int[] {0, 1, 2}, atKill + 4);
+        awaitHeights(new int[] {0, 1, 2}, atKill + 60); // down for more heights than one block-sync batch (50)
 
         nodes[3] = start(3);
         long target = height(0) + 3;
