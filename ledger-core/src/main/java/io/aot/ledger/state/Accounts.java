@@ -1,0 +1,53 @@
+package io.aot.ledger.state;
+
+/**
+ * Ledger account names, and which may go below zero. Customer wallets, the reward pool, point companies' AOT
+ * reserves and the treasury hold real value and never overdraw; receivables and liabilities (what an acquirer owes a
+ * merchant, points a company has issued) are negative by nature.
+ */
+public final class Accounts {
+
+    public static final String REWARD_POOL = "pool:reward";
+    public static final String TREASURY = "treasury";
+    /** The counter-account of every unit brought into existence at genesis: minus the supply, by nature. */
+    public static final String ISSUANCE = "issuance";
+
+    private Accounts() {
+    }
+
+    public static String wallet(String address) {
+        return "wallet:" + address;
+    }
+
+    public static String merchant(String merchantId) {
+        return "merchant:" + merchantId;
+    }
+
+    /** What the acquirer owes merchants for card/NFC/QR payments until settlement. */
+    public static String acquirerPayable(String acquirerId) {
+        return "acquirer:" + acquirerId + ":payable";
+    }
+
+    /** Points a company has outstanding; swapping retires them. */
+    public static String pointsOutstanding(String company) {
+        return "pointco:" + company + ":outstanding";
+    }
+
+    public static String pointsRetired(String company) {
+        return "pointco:" + company + ":retired";
+    }
+
+    /** AOT the company funded to pay for swapped points. */
+    public static String pointsReserve(String company) {
+        return "pointco:" + company + ":aot-reserve";
+    }
+
+    public static String feePayer(String address) {
+        return "feepayer:" + address;
+    }
+
+    public static boolean mayOverdraw(String account) {
+        return !(account.startsWith("wallet:") || account.equals(REWARD_POOL) || account.equals(TREASURY)
+                || account.endsWith(":aot-reserve"));
+    }
+}

@@ -1,0 +1,422 @@
+package io.aot.ledger.state;
+
+import io.aot.avro.ChainTransfer;
+import io.aot.avro.MerchantCategory;
+import io.aot.avro.PaymentMethod;
+import io.aot.avro.TerminalPayment;
+import io.aot.avro.TransactionKind;
+import io.aot.ledger.money.Amounts;
+import io.aot.ledger.money.Asset;
+import io.aot.ledger.money.Transfer;
+import io.aot.ledger.rules.Rate;
+import io.aot.ledger.rules.RewardRule;
+import io.aot.schemas.serde.AvroCodec;
+import io.aot.schemas.serde.AvroDecodeException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * The deterministic double-entry ledger every validator runs. A transaction is the single-object Avro bytes of a
+ * {@link TerminalPayment} or a {@link ChainTransfer}; its outcome is "OK" with balanced transfers, or a refusal code
+ * with none. Refusals are results, recorded like successes, so a replayed transaction id answers
+ * {@code DUPLICATE_TX} and never posts twice.
+ *
+ * <p>Deterministic by construction: no clock but the block's time, ordered maps wherever order can show, integers
+ * only (rates are exact fractions, rounded down). A block executes against an overlay of the committed state, so a
+ * block costs O(its transactions); {@link #commit} merges it. The app hash chains the previous hash with every
+ * outcome of the block, so it commits to the whole state (a function of the outcomes since genesis).
+ */
+public final class LedgerStateMachine {
+
+    /** One transaction's outcome. {@code txId} is null when the bytes did not decode. */
+    public record Outcome(String txId, TransactionKind kind, String code, List<Transfer> transfers) {
+        public boolean ok() {
+            return "OK".equals(code);
+        }
+    }
+
+    /** A block's outcomes and the app hash after it. */
+    public record BlockOutcome(List<Outcome> outcomes, byte[] appHash) {
+    }
+
+    /** What the ledger remembers of a payment, for its refunds. */
+    private record PaymentRecord(String merchantId, String acquirerId, Asset asset, BigInteger amount,
+            BigInteger refunded, boolean coin, String wallet) {
+        PaymentRecord withRefunded(BigInteger r) {
+            return new PaymentRecord(merchantId, acquirerId, asset, amount, r, coin, wallet);
+        }
+    }
+
+    private final LedgerGenesis genesis;
+    private final AvroCodec<TerminalPayment> payments = AvroCodec.of(TerminalPayment.class);
+    private final AvroCodec<ChainTransfer> chainTransfers = AvroCodec.of(ChainTransfer.class);
+
+    // Committed state.
+    private final TreeMap<String, BigInteger> balances = new TreeMap<>();
+    private final Map<String, PaymentRecord> paymentRecords = new HashMap<>();
+    private final Map<String, String> resultsById = new HashMap<>();
+    private byte[] appHash;
+    private long height;
+
+    // The executing block's overlay.
+    private final Map<String, BigInteger> pendingBalances = new HashMap<>();
+    private final Map<String, PaymentRecord> pendingPayments = new HashMap<>();
+    private final Map<String, String> pendingResults = new HashMap<>();
+    private byte[] pendingHash;
+
+    public LedgerStateMachine(LedgerGenesis genesis) {
+        this.genesis = genesis;
+        genesis.balances().forEach((account, byAsset) -> byAsset.forEach((asset, amount) ->
+                balances.put(key(account, asset), amount)));
+        this.appHash = sha256("aot/ledger/genesis/v1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Mempool admission: the bytes decode and the amount is in range. Stateful rules run at execution. */
+    public String check(byte[] tx) {
+        Object decoded = decode(tx);
+        if (decoded instanceof String refusal) {
+            return refusal;
+        }
+        if (decoded instanceof TerminalPayment p) {
+            return Amounts.inRange(amountOf(p.getAmount())) ? "OK" : "AMOUNT_OUT_OF_RANGE";
+        }
+        return Amounts.inRange(amountOf(((ChainTransfer) decoded).getAmount())) ? "OK" : "AMOUNT_OUT_OF_RANGE";
+    }
+
+    /** Executes a decided block on a fresh overlay; {@link #commit} makes it the state. */
+    public BlockOutcome execute(long blockHeight, long blockTimeMillis, List<byte[]> txs) {
+        pendingBalances.clear();
+        pendingPayments.clear();
+        pendingResults.clear();
+        List<Outcome> outcomes = new ArrayList<>(txs.size());
+        MessageDigest chain = digest();
+        chain.update(appHash);
+        chain.update(ByteBuffer.allocate(16).putLong(blockHeight).putLong(blockTimeMillis).array());
+        for (byte[] tx : txs) {
+            Outcome o = executeOne(tx);
+            outcomes.add(o);
+            if (o.txId() != null && !"DUPLICATE_TX".equals(o.code())) {
+                pendingResults.put(o.txId(), o.code());
+            }
+            for (Transfer t : o.transfers()) {
+                move(t);
+            }
+            digestOutcome(chain, o);
+        }
+        pendingHash = chain.digest();
+        return new BlockOutcome(outcomes, pendingHash.clone());
+    }
+
+    public void commit() {
+        if (pendingHash == null) {
+            throw new IllegalStateException("commit without an executed block");
+        }
+        balances.putAll(pendingBalances);
+        paymentRecords.putAll(pendingPayments);
+        resultsById.putAll(pendingResults);
+        appHash = pendingHash;
+        pendingHash = null;
+        height++;
+    }
+
+    public byte[] appHash() {
+        return appHash.clone();
+    }
+
+    public long height() {
+        return height;
+    }
+
+    /** Committed balance of an account in an asset (zero if never touched). */
+    public BigInteger balance(String account, Asset asset) {
+        return balances.getOrDefault(key(account, asset), BigInteger.ZERO);
+    }
+
+    /** Sum of all committed balances per asset, assets summing to zero left out: what conservation keeps constant. */
+    public Map<Asset, BigInteger> totals() {
+        Map<Asset, BigInteger> totals = new TreeMap<>();
+        balances.forEach((k, v) -> totals.merge(new Asset(k.substring(k.lastIndexOf('|') + 1)), v, BigInteger::add));
+        totals.values().removeIf(v -> v.signum() == 0);
+        return totals;
+    }
+
+    /** Every committed balance, ordered by account then asset. */
+    public Map<String, BigInteger> balances() {
+        return java.util.Collections.unmodifiableMap(balances);
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    private Outcome executeOne(byte[] tx) {
+        Object decoded = decode(tx);
+        if (decoded instanceof String refusal) {
+            return new Outcome(null, TransactionKind.UNKNOWN, refusal, List.of());
+        }
+        if (decoded instanceof ChainTransfer c) {
+            return chainTransfer(c);
+        }
+        TerminalPayment p = (TerminalPayment) decoded;
+        if (seen(p.getTxId())) {
+            return refuse(p, "DUPLICATE_TX");
+        }
+        BigInteger amount = amountOf(p.getAmount());
+        if (!Amounts.inRange(amount)) {
+            return refuse(p, "AMOUNT_OUT_OF_RANGE");
+        }
+        return switch (p.getKind()) {
+            case PAYMENT -> p.getMethod() == PaymentMethod.AOT_COIN ? coinPayment(p, amount) : cardPayment(p, amount);
+            case REFUND -> refund(p, amount);
+            case POINT_SWAP -> pointSwap(p, amount);
+            default -> refuse(p, "UNSUPPORTED_KIND");
+        };
+    }
+
+    /** Card / NFC / QR: the acquirer owes the merchant; a matching reward rule pays cashback in AOT. */
+    private Outcome cardPayment(TerminalPayment p, BigInteger amount) {
+        Asset asset = new Asset(p.getAmount().getCurrency().name());
+        if (!asset.equals(Asset.KRW)) {
+            return refuse(p, "CURRENCY_NOT_ACCEPTED");
+        }
+        List<Transfer> transfers = new ArrayList<>();
+        transfers.add(new Transfer(Accounts.acquirerPayable(p.getAcquirerId()), Accounts.merchant(p.getMerchantId()),
+                asset, amount));
+        reward(p, amount).ifPresent(transfers::add);
+        pendingPayments.put(p.getTxId(), new PaymentRecord(p.getMerchantId(), p.getAcquirerId(), asset, amount,
+                BigInteger.ZERO, false, p.getCustomerWallet()));
+        return ok(p, transfers);
+    }
+
+    private java.util.Optional<Transfer> reward(TerminalPayment p, BigInteger krw) {
+        if (p.getCustomerWallet() == null) {
+            return java.util.Optional.empty();
+        }
+        MerchantCategory category = p.getMerchantCategory();
+        for (RewardRule rule : genesis.rewardRules()) {
+            if (rule.matches(category, krw)) {
+                BigInteger aot = genesis.aotPerKrw().apply(krw.multiply(BigInteger.valueOf(rule.basisPoints())))
+                        .divide(BigInteger.valueOf(10_000));
+                // An empty pool pays no reward; the payment itself still stands.
+                if (aot.signum() > 0 && current(Accounts.REWARD_POOL, Asset.AOT).compareTo(aot) >= 0) {
+                    return java.util.Optional.of(new Transfer(Accounts.REWARD_POOL,
+                            Accounts.wallet(p.getCustomerWallet()), Asset.AOT, aot));
+                }
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** AOT coin: the customer's wallet pays the merchant, signed by the wallet; never an overdraft. */
+    private Outcome coinPayment(TerminalPayment p, BigInteger amount) {
+        if (!"AOT".equals(p.getAmount().getCurrency().name())) {
+            return refuse(p, "CURRENCY_MISMATCH");
+        }
+        String refusal = checkWalletSignature(p);
+        if (refusal != null) {
+            return refuse(p, refusal);
+        }
+        String wallet = Accounts.wallet(p.getCustomerWallet());
+        if (current(wallet, Asset.AOT).compareTo(amount) < 0) {
+            return refuse(p, "INSUFFICIENT_FUNDS");
+        }
+        pendingPayments.put(p.getTxId(), new PaymentRecord(p.getMerchantId(), p.getAcquirerId(), Asset.AOT, amount,
+                BigInteger.ZERO, true, p.getCustomerWallet()));
+        return ok(p, List.of(new Transfer(wallet, Accounts.merchant(p.getMerchantId()), Asset.AOT, amount)));
+    }
+
+    /** The reverse of an earlier payment, for at most what is left of it, by the same merchant. */
+    private Outcome refund(TerminalPayment p, BigInteger amount) {
+        if (p.getOriginalTxId() == null) {
+            return refuse(p, "MISSING_ORIGINAL");
+        }
+        PaymentRecord original = pendingPayments.getOrDefault(p.getOriginalTxId(), paymentRecords.get(p.getOriginalTxId()));
+        if (original == null) {
+            return refuse(p, "UNKNOWN_ORIGINAL");
+        }
+        if (!original.merchantId().equals(p.getMerchantId())) {
+            return refuse(p, "REFUND_MERCHANT_MISMATCH");
+        }
+        if (!original.asset().code().equals(p.getAmount().getCurrency().name())) {
+            return refuse(p, "CURRENCY_MISMATCH");
+        }
+        BigInteger refunded = original.refunded().add(amount);
+        if (refunded.compareTo(original.amount()) > 0) {
+            return refuse(p, "REFUND_EXCEEDS_ORIGINAL");
+        }
+        String merchant = Accounts.merchant(p.getMerchantId());
+        Transfer back = original.coin()
+                ? new Transfer(merchant, Accounts.wallet(original.wallet()), Asset.AOT, amount)
+                : new Transfer(merchant, Accounts.acquirerPayable(original.acquirerId()), original.asset(), amount);
+        pendingPayments.put(p.getOriginalTxId(), original.withRefunded(refunded));
+        return ok(p, List.of(back));
+    }
+
+    /** Company points for AOT at the company's rate: the points retire, the company's AOT reserve pays the wallet. */
+    private Outcome pointSwap(TerminalPayment p, BigInteger points) {
+        String company = p.getPointCompanyId();
+        if (company == null || !"POINT".equals(p.getAmount().getCurrency().name())) {
+            return refuse(p, "NOT_A_POINT_SWAP");
+        }
+        Rate rate = genesis.aotPerPoint().get(company);
+        if (rate == null) {
+            return refuse(p, "UNKNOWN_POINT_COMPANY");
+        }
+        String refusal = checkWalletSignature(p);
+        if (refusal != null) {
+            return refuse(p, refusal);
+        }
+        BigInteger aot = rate.apply(points);
+        if (aot.signum() <= 0) {
+            return refuse(p, "SWAP_BELOW_ONE_UNIT");
+        }
+        if (current(Accounts.pointsReserve(company), Asset.AOT).compareTo(aot) < 0) {
+            return refuse(p, "INSUFFICIENT_RESERVE");
+        }
+        Asset pt = Asset.points(company);
+        return ok(p, List.of(
+                new Transfer(Accounts.pointsOutstanding(company), Accounts.pointsRetired(company), pt, points),
+                new Transfer(Accounts.pointsReserve(company), Accounts.wallet(p.getCustomerWallet()), Asset.AOT, aot)));
+    }
+
+    /** A transfer seen on Klaytn; with fee delegation the fee payer's KLAY gas is charged to the sender in AOT. */
+    private Outcome chainTransfer(ChainTransfer c) {
+        if (seen(c.getTransferId())) {
+            return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "DUPLICATE_TX", List.of());
+        }
+        BigInteger amount = amountOf(c.getAmount());
+        if (!Amounts.inRange(amount) || !"AOT".equals(c.getAmount().getCurrency().name())) {
+            return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "AMOUNT_OUT_OF_RANGE", List.of());
+        }
+        String from = Accounts.wallet(c.getFromAddress());
+        List<Transfer> transfers = new ArrayList<>();
+        BigInteger need = c.getSucceeded() ? amount : BigInteger.ZERO;
+        if (c.getFeePayer() != null) {
+            BigInteger feeAot = genesis.aotPerKlay().apply(amountOf(c.getFeeKlay()));
+            if (feeAot.signum() > 0) {
+                transfers.add(new Transfer(from, Accounts.feePayer(c.getFeePayer()), Asset.AOT, feeAot));
+                need = need.add(feeAot);
+            }
+        }
+        if (current(from, Asset.AOT).compareTo(need) < 0) {
+            return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "INSUFFICIENT_FUNDS", List.of());
+        }
+        if (c.getSucceeded() && !c.getFromAddress().equals(c.getToAddress())) {
+            transfers.add(0, new Transfer(from, Accounts.wallet(c.getToAddress()), Asset.AOT, amount));
+        }
+        return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "OK", List.copyOf(transfers));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String checkWalletSignature(TerminalPayment p) {
+        if (p.getCustomerWallet() == null || p.getCustomerSignature() == null) {
+            return "MISSING_WALLET_SIGNATURE";
+        }
+        byte[] key = genesis.walletKeys().get(p.getCustomerWallet());
+        if (key == null) {
+            return "UNKNOWN_WALLET";
+        }
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, new Ed25519PublicKeyParameters(key, 0));
+        byte[] message = WalletSignatures.signBytes(p);
+        verifier.update(message, 0, message.length);
+        ByteBuffer sig = p.getCustomerSignature().duplicate();
+        byte[] signature = new byte[sig.remaining()];
+        sig.get(signature);
+        return signature.length == 64 && verifier.verifySignature(signature) ? null : "BAD_CUSTOMER_SIGNATURE";
+    }
+
+    private Object decode(byte[] tx) {
+        try {
+            return payments.decode(tx);
+        } catch (AvroDecodeException e) {
+            if (e.reason() != AvroDecodeException.Reason.UNKNOWN_FINGERPRINT) {
+                return e.reasonCode();
+            }
+        }
+        try {
+            return chainTransfers.decode(tx);
+        } catch (AvroDecodeException e) {
+            return e.reason() == AvroDecodeException.Reason.UNKNOWN_FINGERPRINT ? "UNKNOWN_TX_TYPE" : e.reasonCode();
+        }
+    }
+
+    private boolean seen(String txId) {
+        return pendingResults.containsKey(txId) || resultsById.containsKey(txId);
+    }
+
+    private void move(Transfer t) {
+        BigInteger fromAfter = current(t.from(), t.asset()).subtract(t.amount());
+        if (fromAfter.signum() < 0 && !Accounts.mayOverdraw(t.from())) {
+            // The rules check funds before proposing a transfer: reaching here is a bug, not bad input.
+            throw new IllegalStateException("overdraft of " + t.from() + " by " + t);
+        }
+        pendingBalances.put(key(t.from(), t.asset()), fromAfter);
+        pendingBalances.put(key(t.to(), t.asset()), current(t.to(), t.asset()).add(t.amount()));
+    }
+
+    private BigInteger current(String account, Asset asset) {
+        String k = key(account, asset);
+        BigInteger pending = pendingBalances.get(k);
+        return pending != null ? pending : balances.getOrDefault(k, BigInteger.ZERO);
+    }
+
+    private static String key(String account, Asset asset) {
+        return account + "|" + asset.code();
+    }
+
+    private static BigInteger amountOf(io.aot.avro.Money m) {
+        try {
+            return m.getAmountMinor().toBigIntegerExact();
+        } catch (ArithmeticException e) {
+            return BigInteger.ZERO; // a fractional amount is out of range
+        }
+    }
+
+    private static Outcome ok(TerminalPayment p, List<Transfer> transfers) {
+        return new Outcome(p.getTxId(), p.getKind(), "OK", List.copyOf(transfers));
+    }
+
+    private static Outcome refuse(TerminalPayment p, String code) {
+        return new Outcome(p.getTxId(), p.getKind(), code, List.of());
+    }
+
+    private static void digestOutcome(MessageDigest d, Outcome o) {
+        update(d, o.txId() == null ? "" : o.txId());
+        update(d, o.code());
+        for (Transfer t : o.transfers()) {
+            update(d, t.from());
+            update(d, t.to());
+            update(d, t.asset().code());
+            update(d, t.amount().toString());
+        }
+    }
+
+    private static void update(MessageDigest d, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        d.update(ByteBuffer.allocate(4).putInt(b.length).array());
+        d.update(b);
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        return digest().digest(b);
+    }
+}
