@@ -18,7 +18,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
             new NotBuiltCommand("demo", 6, "Run the whole platform on embedded defaults and show it working"),
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
             new NotBuiltCommand("terminals", 4, "Register, list and revoke payment terminals"),
-            new NotBuiltCommand("simulate", 4, "Simulate a fleet of payment terminals"),
             new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
             new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
             new NotBuiltCommand("audit", 5, "Re-verify every signature of the committed chain"),

@@ -31,7 +31,7 @@ final class SharedServers {
 
     /** Adapts a server to JUnit's closeable store values. */
     @SuppressWarnings("deprecation") // CloseableResource: AutoCloseable store values need JUnit 5.13+ opt-in
-    private record Closing(AutoCloseable value) implements ExtensionContext.Store.CloseableResource {
+    private record Closing(AutoCloseable value) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         <T> T server(Class<T> type) {
             return type.cast(value);
         }

@@ -1,0 +1,127 @@
+package io.aot.cli.simulate;
+
+import io.aot.ingestion.simulator.DumpWriter;
+import io.aot.ingestion.simulator.Fleet;
+import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.schemas.topics.Topic;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aot simulate}: a seeded fleet of payment terminals producing signed transactions. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Simulate a fleet of payment terminals (seeded: same seed, same transactions)", "",
+            "Korean market shape: Zipf merchant popularity, 17 regions, categories with log-normal tickets, method and",
+            "wallet mix, diurnal curve, returning customers, refunds, point swaps, AOT coin; --bad-fraction adds bad",
+            "signatures, replays, malformed bytes and unknown terminals. --via gateway is not built yet (issue #4)."})
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Records per second (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Seconds to run (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--via", defaultValue = "kafka", description = "kafka (default) or gateway (not built yet).")
+    String via;
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092 (see ./aot stack).")
+    String bootstrap;
+
+    @Option(names = "--topic", description = "Default: " + "aot.terminal.tx.v1")
+    String topic;
+
+    @Option(names = "--dump", description = "Also write every record as a JSON line to this file.")
+    Path dump;
+
+    @Option(names = "--bad-fraction", defaultValue = "0", description = "Share of bad traffic, 0..1.")
+    double badFraction;
+
+    @Option(names = "--merchants", defaultValue = "2000")
+    int merchants;
+
+    @Option(names = "--customers", defaultValue = "50000")
+    int customers;
+
+    @Option(names = "--day", defaultValue = "2026-11-22T15:00:00Z", description = "Midnight (Asia/Seoul) of the simulated day.")
+    Instant day;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"kafka".equals(via)) {
+            System.err.println("aot simulate --via " + via + ": not built yet (the gateway arrives with issue #4); use --via kafka");
+            return 3;
+        }
+        if (bootstrap == null) {
+            System.err.println("aot simulate: --bootstrap is required with --via kafka (start a broker with ./aot stack)");
+            return 2;
+        }
+        long total = (long) rate * seconds;
+        Fleet fleet = Fleet.generate(seed, merchants, customers);
+        PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, day, badFraction);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        String target = topic != null ? topic : Topic.TERMINAL_TX.baseName();
+        Map<PaymentSimulator.Kind, Long> counts = new EnumMap<>(PaymentSimulator.Kind.class);
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        System.out.printf("simulating %,d records (%d merchants, %d customers, seed %d) into %s at %s%n", total,
+                merchants, customers, seed, target, bootstrap);
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+                DumpWriter writer = dump == null ? null : new DumpWriter(dump)) {
+            long nextReport = t0 + 5_000_000_000L;
+            while (sim.hasNext() && failure.get() == null) {
+                PaymentSimulator.SimulatedTx tx = sim.next();
+                producer.send(new ProducerRecord<>(target, tx.key(), tx.value()), (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        acked.incrementAndGet();
+                    }
+                });
+                counts.merge(tx.kind(), 1L, Long::sum);
+                if (writer != null) {
+                    writer.write(tx);
+                }
+                // Pace to --rate: sleep when ahead of schedule.
+                long dueNanos = t0 + (long) ((tx.index() + 1) * 1e9 / rate);
+                long ahead = dueNanos - System.nanoTime();
+                if (ahead > 1_000_000) {
+                    Thread.sleep(ahead / 1_000_000);
+                }
+                if (System.nanoTime() > nextReport) {
+                    System.out.printf("  %,d generated, %,d acknowledged by Kafka%n", tx.index() + 1, acked.get());
+                    nextReport += 5_000_000_000L;
+                }
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            System.err.println("aot simulate: Kafka refused a record: " + failure.get());
+            return 1;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("done: %,d records acknowledged in %.1f s (%,.0f/s): %s%s%n", acked.get(), secs,
+                acked.get() / secs, counts, dump == null ? "" : ", dump " + dump);
+        return 0;
+    }
+}

@@ -1,0 +1,117 @@
+package io.aot.ingestion.simulator;
+
+import io.aot.avro.MerchantCategory;
+import io.aot.avro.Region;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
+/**
+ * The simulated market, derived entirely from a seed: merchants (category, region, acquirer, Zipf popularity), their
+ * terminals with Ed25519 device keys, and customers (tokens, home regions, some with AOT wallets and wallet keys).
+ */
+public final class Fleet {
+
+    /** A merchant and its terminals. */
+    public record Merchant(String id, MerchantCategory category, int categoryIndex, Region region, String acquirerId,
+            List<Terminal> terminals) {
+    }
+
+    /** A terminal with its device key (the simulator signs as the terminal would). */
+    public record Terminal(String id, String merchantId, String keyId, Ed25519PrivateKeyParameters deviceKey) {
+        public byte[] publicKey() {
+            return deviceKey.generatePublicKey().getEncoded();
+        }
+    }
+
+    /** A customer: an opaque token (never a card number), a home region, maybe an AOT wallet. */
+    public record Customer(String token, Region home, String wallet, Ed25519PrivateKeyParameters walletKey) {
+    }
+
+    /** Zipf exponent of merchant popularity: a few merchants take much of the traffic, as in real markets. */
+    static final double ZIPF_S = 1.07;
+
+    private final List<Merchant> merchants;
+    private final List<Customer> customers;
+    private final double[] cumulativePopularity;
+
+    private Fleet(List<Merchant> merchants, List<Customer> customers) {
+        this.merchants = merchants;
+        this.customers = customers;
+        this.cumulativePopularity = new double[merchants.size()];
+        double sum = 0;
+        for (int i = 0; i < merchants.size(); i++) {
+            sum += 1.0 / StrictMath.pow(i + 1, ZIPF_S);
+            cumulativePopularity[i] = sum;
+        }
+        for (int i = 0; i < cumulativePopularity.length; i++) {
+            cumulativePopularity[i] /= sum;
+        }
+    }
+
+    public static Fleet generate(long seed, int merchantCount, int customerCount) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Merchant> merchants = new ArrayList<>(merchantCount);
+        for (int m = 0; m < merchantCount; m++) {
+            int c = MarketModel.weighted(r, MarketModel.CATEGORY_WEIGHTS);
+            Region region = MarketModel.REGIONS[MarketModel.weighted(r, MarketModel.REGION_WEIGHTS)];
+            String acquirer = MarketModel.ACQUIRERS[MarketModel.weighted(r, MarketModel.ACQUIRER_WEIGHTS)];
+            String merchantId = String.format("M%06d", m);
+            List<Terminal> terminals = new ArrayList<>();
+            int count = 1 + r.nextInt(3);
+            for (int t = 0; t < count; t++) {
+                String tid = merchantId + "-T" + t;
+                terminals.add(new Terminal(tid, merchantId, tid + "#1", new Ed25519PrivateKeyParameters(seedBytes(r), 0)));
+            }
+            merchants.add(new Merchant(merchantId, MarketModel.CATEGORIES[c], c, region, acquirer, List.copyOf(terminals)));
+        }
+        List<Customer> customers = new ArrayList<>(customerCount);
+        for (int i = 0; i < customerCount; i++) {
+            Region home = MarketModel.REGIONS[MarketModel.weighted(r, MarketModel.REGION_WEIGHTS)];
+            String token = "tok_" + HexFormat.of().formatHex(seedBytes(r), 0, 12);
+            boolean aotHolder = r.nextInt(100) < 12;
+            Ed25519PrivateKeyParameters walletKey = aotHolder ? new Ed25519PrivateKeyParameters(seedBytes(r), 0) : null;
+            String wallet = aotHolder
+                    ? "0x" + HexFormat.of().formatHex(walletKey.generatePublicKey().getEncoded(), 0, 20) : null;
+            customers.add(new Customer(token, home, wallet, walletKey));
+        }
+        return new Fleet(List.copyOf(merchants), List.copyOf(customers));
+    }
+
+    private static byte[] seedBytes(SplittableRandom r) {
+        byte[] b = new byte[32];
+        for (int i = 0; i < 32; i += 8) {
+            long v = r.nextLong();
+            for (int j = 0; j < 8; j++) {
+                b[i + j] = (byte) (v >>> (8 * j));
+            }
+        }
+        return b;
+    }
+
+    public List<Merchant> merchants() {
+        return merchants;
+    }
+
+    public List<Customer> customers() {
+        return customers;
+    }
+
+    /** A merchant drawn by Zipf popularity. */
+    Merchant pickMerchant(SplittableRandom r) {
+        double x = r.nextDouble();
+        int lo = 0;
+        int hi = cumulativePopularity.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulativePopularity[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return merchants.get(lo);
+    }
+}
