@@ -60,10 +60,25 @@ public final class ValidatorCommand implements Callable<Integer> {
         @Option(names = "--chain-id", defaultValue = "aot-local", description = "Chain id (default ${DEFAULT-VALUE}).")
         String chainId;
 
+        @Option(names = "--app", defaultValue = "ledger",
+                description = "ledger (the payment ledger, default) or kv (the engine's test application).")
+        String app;
+
         @Override
         public Integer call() throws Exception {
-            Testnet.Layout layout = Testnet.init(dir, validators, basePort, chainId, TimeoutConfig.defaults());
-            System.out.println("testnet " + chainId + " with " + validators + " validators in " + dir);
+            int[] ports = new int[2 * validators];
+            for (int i = 0; i < ports.length; i++) {
+                ports[i] = basePort + i;
+            }
+            // An empty ledger with the local rates: 1 KRW = 0.001 AOT, 1 peb of KLAY = 1 AOT unit. Balances, wallet
+            // keys, point companies and reward rules go in each node's ledger-genesis.properties.
+            io.aot.ledger.state.LedgerGenesis ledger = "ledger".equals(app)
+                    ? new io.aot.ledger.state.LedgerGenesis(java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+                            java.util.List.of(), io.aot.ledger.rules.Rate.of(java.math.BigInteger.TEN.pow(15),
+                            java.math.BigInteger.ONE), io.aot.ledger.rules.Rate.of(1, 1))
+                    : null;
+            Testnet.Layout layout = Testnet.init(dir, validators, ports, chainId, TimeoutConfig.defaults(), ledger);
+            System.out.println("testnet " + chainId + " with " + validators + " validators (" + app + " application) in " + dir);
             for (int i = 0; i < layout.homes().size(); i++) {
                 System.out.println("  ./aot validator --home " + layout.homes().get(i) + "    (rpc 127.0.0.1:"
                         + layout.rpcPorts().get(i) + ")");

@@ -37,9 +37,15 @@ public final class Testnet {
         return init(dir, validators, ports, chainId, timeouts);
     }
 
-    /** {@code ports[2i]} and {@code ports[2i+1]}: node i's p2p and rpc ports. */
+    /** {@code ports[2i]} and {@code ports[2i+1]}: node i's p2p and rpc ports. The test key/value application. */
     public static Layout init(Path dir, int validators, int[] ports, String chainId, TimeoutConfig timeouts)
             throws IOException {
+        return init(dir, validators, ports, chainId, timeouts, null);
+    }
+
+    /** As above; with a ledger genesis, the validators run the payment ledger instead of the test application. */
+    public static Layout init(Path dir, int validators, int[] ports, String chainId, TimeoutConfig timeouts,
+            io.aot.ledger.state.LedgerGenesis ledger) throws IOException {
         if (validators < 1 || validators > 64) {
             throw new IllegalArgumentException("1..64 validators for a local testnet, got " + validators);
         }
@@ -54,7 +60,8 @@ public final class Testnet {
             names.add("node" + i);
         }
         KeyPair endorser = KeyPair.generate(random);
-        Genesis genesis = new Genesis(chainId, members, names, List.<PublicKey>of(endorser.publicKey()), "kv:{}");
+        Genesis genesis = new Genesis(chainId, members, names, List.<PublicKey>of(endorser.publicKey()),
+                ledger == null ? "kv" : "ledger");
         var set = genesis.validatorSet();
         Map<Integer, InetSocketAddress> peers = new TreeMap<>();
         for (int i = 0; i < validators; i++) {
@@ -67,6 +74,9 @@ public final class Testnet {
             Files.createDirectories(home);
             new NodeConfig(home, ports[2 * i], ports[2 * i + 1], peers, timeouts, 10_000, 20_000, 200).write();
             genesis.write(home.resolve("genesis.properties"));
+            if (ledger != null) {
+                io.aot.ledger.state.LedgerGenesisFile.write(ledger, home.resolve("ledger-genesis.properties"));
+            }
             NodeConfig.writeKey(home, keys.get(i));
             homes.add(home);
             rpcPorts.add(ports[2 * i + 1]);

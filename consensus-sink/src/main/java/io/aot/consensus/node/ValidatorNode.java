@@ -87,7 +87,7 @@ public final class ValidatorNode implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         this.store = new FileBlockStore(config.dataDir().resolve("blocks.log"), codec);
         this.checkpoints = new FileCheckpointStore(config.dataDir().resolve("checkpoint.bin"), codec);
-        Application app = new KeyValueApplication();
+        Application app = application(genesis, config);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, new FileSignerStore(config.dataDir().resolve("signer.bin")));
         EngineConfig engineConfig = new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
@@ -106,6 +106,16 @@ public final class ValidatorNode implements AutoCloseable {
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The genesis names the application: {@code ledger} (with ledger-genesis.properties) or {@code kv} (tests). */
+    static Application application(Genesis genesis, NodeConfig config) throws IOException {
+        if (genesis.initialAppState().startsWith("ledger")) {
+            return new io.aot.consensus.app.LedgerApplication(
+                    io.aot.ledger.state.LedgerGenesisFile.read(config.home().resolve("ledger-genesis.properties")),
+                    64 * 1024);
+        }
+        return new KeyValueApplication();
     }
 
     public int selfIndex() {

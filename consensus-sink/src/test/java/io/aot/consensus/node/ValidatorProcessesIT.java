@@ -97,6 +97,80 @@ class ValidatorProcessesIT {
         checkProofsAndStream(common);
     }
 
+    /**
+     * The payment ledger on 4 validator processes, fed by a batch submitter that loses its validator mid-stream: it
+     * fails over, resubmits, and every payment is committed, with one app hash on every validator.
+     */
+    @Test
+    void theLedgerRunsOnTheValidatorsAndTheSubmitterFailsOver() throws Exception {
+        layout = Testnet.init(dir, 4, FreePorts.allocate(8), CHAIN, new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200),
+                new io.aot.ledger.state.LedgerGenesis(java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+                        List.of(), io.aot.ledger.rules.Rate.of(1, 1000), io.aot.ledger.rules.Rate.of(1, 1)));
+        for (int i = 0; i < 4; i++) {
+            nodes[i] = start(i);
+        }
+        KeyPair endorser = NodeConfig.readKey(layout.endorserKey());
+        List<InetSocketAddress> addresses = layout.rpcPorts().stream()
+                .map(p -> new InetSocketAddress("127.0.0.1", p)).toList();
+        var codec = io.aot.schemas.serde.AvroCodec.of(io.aot.avro.TerminalPayment.class);
+        int batches = 30;
+        int perBatch = 50;
+        try (var submitter = new io.aot.consensus.client.BatchSubmitter(CHAIN, addresses, endorser, WAIT)) {
+            for (int b = 0; b < batches; b++) {
+                if (b == 10) {
+                    ProcessHandle.of(nodes[0].pid()).ifPresent(ProcessHandle::destroyForcibly); // the one it talks to
+                }
+                List<byte[]> batch = new ArrayList<>();
+                for (int i = 0; i < perBatch; i++) {
+                    batch.add(codec.encode(payment("tx-" + b + "-" + i, b * perBatch + i)));
+                }
+                assertThat(submitter.submit(batch).accepted()).isTrue();
+            }
+            assertThat(submitter.failovers()).as("lost validator 0 and moved on").isGreaterThan(0);
+        }
+        nodes[0].stop(Duration.ZERO);
+        nodes[0] = start(0);
+
+        java.util.Set<String> committed = new java.util.HashSet<>();
+        long next = 1;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (ValidatorClient c = client(1)) {
+            while (committed.size() < batches * perBatch && System.nanoTime() < deadline) {
+                WireCodec.CommittedBlock b = c.block(next);
+                if (b == null) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                for (byte[] tx : b.block().txs()) {
+                    committed.add(codec.decode(tx).getTxId());
+                }
+                next++;
+            }
+        }
+        assertThat(committed).hasSize(batches * perBatch);
+        long common = height(1) + 1;
+        awaitHeights(new int[] {0, 1, 2, 3}, common);
+        Hash appHash = null;
+        for (int i = 0; i < 4; i++) {
+            try (ValidatorClient c = client(i)) {
+                Hash h = c.block(common).block().header().appHash();
+                appHash = appHash == null ? h : appHash;
+                assertThat(h).as("node %d app hash after height %d", i, common - 1).isEqualTo(appHash);
+            }
+        }
+    }
+
+    private static io.aot.avro.TerminalPayment payment(String txId, long n) {
+        return io.aot.avro.TerminalPayment.newBuilder()
+                .setTxId(txId).setKind(io.aot.avro.TransactionKind.PAYMENT).setTerminalId("T" + (n % 7))
+                .setTerminalSequence(n).setMerchantId("M" + (n % 5)).setAcquirerId("ACQ" + (n % 3))
+                .setMethod(io.aot.avro.PaymentMethod.IC_CHIP)
+                .setAmount(new io.aot.avro.Money(java.math.BigDecimal.valueOf(1000 + n), io.aot.avro.Currency.KRW))
+                .setCustomerToken("tok" + n).setCreatedAtMillis(java.time.Instant.ofEpochMilli(n)).setKeyId("k")
+                .setSignatureAlgorithm(io.aot.avro.SignatureAlgorithm.ED25519)
+                .setSignature(java.nio.ByteBuffer.wrap(new byte[64])).build();
+    }
+
     /** Validators that halt themselves inside the commit path (crash points) restart and rejoin. */
     @Test
     void validatorsCrashedInsideTheCommitPathRecover() throws Exception {
