@@ -17,7 +17,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     static final List<NotBuiltCommand> PLANNED = List.of(
             new NotBuiltCommand("demo", 6, "Run the whole platform on embedded defaults and show it working"),
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
-            new NotBuiltCommand("terminals", 4, "Register, list and revoke payment terminals"),
             new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
             new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
             new NotBuiltCommand("audit", 5, "Re-verify every signature of the committed chain"),
@@ -36,7 +35,7 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     @Override
     public Integer call() {
         System.err.println("aot " + name + " is not built yet: it arrives with issue #" + issue + " (" + summary + ").");
-        System.err.println("What works today: ./aot stack [--check], ./aot validator init|--home. See ./aot --help.");
+        System.err.println("What works today: ./aot stack [--check], validator, simulate, terminals, bench consensus. See ./aot --help.");
         return EXIT_NOT_BUILT;
     }
 }

@@ -91,7 +91,9 @@ public final class SimulateCommand implements Callable<Integer> {
             long nextReport = t0 + 5_000_000_000L;
             while (sim.hasNext() && failure.get() == null) {
                 PaymentSimulator.SimulatedTx tx = sim.next();
-                producer.send(new ProducerRecord<>(target, tx.key(), tx.value()), (meta, e) -> {
+                // The record's timestamp is the simulated receive time, so the ingest job's clock-skew check holds.
+                producer.send(new ProducerRecord<>(target, null, sim.timeOf(tx.index()).toEpochMilli(), tx.key(),
+                        tx.value()), (meta, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     } else {

@@ -2,6 +2,9 @@ package io.aot.ingestion.simulator;
 
 import io.aot.avro.MerchantCategory;
 import io.aot.avro.Region;
+import io.aot.avro.SignatureAlgorithm;
+import java.time.Instant;
+import io.aot.ledger.terminal.Terminal.Status;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -93,6 +96,20 @@ public final class Fleet {
 
     public List<Merchant> merchants() {
         return merchants;
+    }
+
+    /** The registry rows of every simulated terminal, so the pipeline knows the fleet's device keys. */
+    public List<io.aot.ledger.terminal.Terminal> registrations(Instant registeredAt) {
+        List<io.aot.ledger.terminal.Terminal> out = new ArrayList<>();
+        for (Merchant m : merchants) {
+            for (Terminal t : m.terminals()) {
+                out.add(new io.aot.ledger.terminal.Terminal(t.id(), m.id(), "Simulated " + m.category() + " " + m.id(),
+                        m.category().name(), m.region().name(), m.acquirerId(), t.keyId(),
+                        SignatureAlgorithm.ED25519, t.publicKey(),
+                        Status.ACTIVE, registeredAt, null));
+            }
+        }
+        return out;
     }
 
     public List<Customer> customers() {

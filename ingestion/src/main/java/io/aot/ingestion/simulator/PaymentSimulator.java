@@ -6,7 +6,7 @@ import io.aot.avro.SignatureAlgorithm;
 import io.aot.avro.TerminalPayment;
 import io.aot.avro.TransactionKind;
 import io.aot.avro.WalletProvider;
-import io.aot.ingestion.signing.TerminalSigning;
+import io.aot.ledger.terminal.TerminalSigning;
 import io.aot.ledger.state.WalletSignatures;
 import io.aot.schemas.serde.AvroCodec;
 import java.math.BigDecimal;
@@ -95,7 +95,7 @@ public final class PaymentSimulator {
     }
 
     /** Record i's event time: the inverse of the cumulative hourly curve, so times rise with i and bunch at peaks. */
-    Instant timeOf(long i) {
+    public Instant timeOf(long i) {
         double p = (i + 0.5) / total;
         int[] w = MarketModel.HOURLY_WEIGHTS;
         int sum = 0;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aot.avro.MerchantCategory;
 import io.aot.avro.TerminalPayment;
 import io.aot.avro.TransactionKind;
-import io.aot.ingestion.signing.TerminalSigning;
+import io.aot.ledger.terminal.TerminalSigning;
 import io.aot.schemas.serde.AvroCodec;
 import io.aot.schemas.serde.AvroDecodeException;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.aot.ingestion.signing;
+package io.aot.ledger.terminal;
 
 import io.aot.avro.TerminalPayment;
 import java.io.ByteArrayOutputStream;
