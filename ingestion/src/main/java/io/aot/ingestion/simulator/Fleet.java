@@ -3,11 +3,19 @@ package io.aot.ingestion.simulator;
 import io.aot.avro.MerchantCategory;
 import io.aot.avro.Region;
 import io.aot.avro.SignatureAlgorithm;
+import io.aot.ledger.money.Asset;
+import io.aot.ledger.rules.Rate;
+import io.aot.ledger.rules.RewardRule;
+import io.aot.ledger.state.Accounts;
+import io.aot.ledger.state.LedgerGenesis;
+import java.math.BigInteger;
 import java.time.Instant;
 import io.aot.ledger.terminal.Terminal.Status;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
@@ -110,6 +118,41 @@ public final class Fleet {
             }
         }
         return out;
+    }
+
+    /**
+     * A ledger genesis that fits this fleet: every wallet holder opens with {@code aotPerWallet} whole AOT and its
+     * wallet key, the reward pool and each point company's reserve are funded, the issuance account balances it all.
+     * Rates: 1 KRW = 0.001 AOT, 1 point = 0.01 AOT, 1 peb of KLAY = 1 AOT unit; 1% AOT cashback on cafe tickets of
+     * 3,000 KRW or more.
+     */
+    public LedgerGenesis ledgerGenesis(long aotPerWallet) {
+        BigInteger aot = BigInteger.TEN.pow(18);
+        Map<String, Map<Asset, BigInteger>> balances = new TreeMap<>();
+        Map<String, byte[]> walletKeys = new TreeMap<>();
+        BigInteger issued = BigInteger.ZERO;
+        for (Customer c : customers) {
+            if (c.wallet() != null) {
+                BigInteger opening = aot.multiply(BigInteger.valueOf(aotPerWallet));
+                balances.put(Accounts.wallet(c.wallet()), Map.of(Asset.AOT, opening));
+                walletKeys.put(c.wallet(), c.walletKey().generatePublicKey().getEncoded());
+                issued = issued.add(opening);
+            }
+        }
+        BigInteger pool = aot.multiply(BigInteger.valueOf(10_000_000));
+        balances.put(Accounts.REWARD_POOL, Map.of(Asset.AOT, pool));
+        issued = issued.add(pool);
+        Map<String, Rate> pointRates = new TreeMap<>();
+        for (String company : MarketModel.POINT_COMPANIES) {
+            BigInteger reserve = aot.multiply(BigInteger.valueOf(1_000_000));
+            balances.put(Accounts.pointsReserve(company), Map.of(Asset.AOT, reserve));
+            issued = issued.add(reserve);
+            pointRates.put(company, Rate.of(aot.divide(BigInteger.valueOf(100)), BigInteger.ONE));
+        }
+        balances.put(Accounts.ISSUANCE, Map.of(Asset.AOT, issued.negate()));
+        return new LedgerGenesis(balances, walletKeys, pointRates,
+                List.of(new RewardRule(MerchantCategory.CAFE, BigInteger.valueOf(3000), 100)),
+                Rate.of(aot.divide(BigInteger.valueOf(1000)), BigInteger.ONE), Rate.of(1, 1));
     }
 
     public List<Customer> customers() {

@@ -15,17 +15,24 @@ import org.apache.avro.util.ClassSecurityValidator;
  * the process already trusts. A Flink TaskManager that deserializes our records before any codec loaded needs
  * {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.aot.avro} (the job jars' docs say so).
  */
-final class AvroRuntimeGuards {
+public final class AvroRuntimeGuards {
 
     static final String MAX_BYTES = "org.apache.avro.limits.bytes.maxLength";
     static final String MAX_STRING = "org.apache.avro.limits.string.maxLength";
     static final String MAX_ITEMS = "org.apache.avro.limits.collectionItems.maxLength";
     static final String GENERATED_PACKAGE = "io.aot.avro";
 
+    private static boolean installed;
+
     private AvroRuntimeGuards() {
     }
 
-    static synchronized void install() {
+    /** Idempotent. Code that hands our records to Flink's Avro serializer calls it before the first record moves. */
+    public static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        installed = true;
         setIfAbsent(MAX_BYTES, AvroCodec.DEFAULT_MAX_ENCODED_BYTES);
         setIfAbsent(MAX_STRING, AvroCodec.DEFAULT_MAX_ENCODED_BYTES);
         // Each array item takes at least one byte on the wire; 100k items is far above any record of ours.

@@ -1,0 +1,124 @@
+package io.aot.jobs.ingest;
+
+import io.aot.avro.Rejection;
+import io.aot.consensus.flink.ConsensusSink;
+import io.aot.jobs.ingest.functions.DecodeValidateFunction;
+import io.aot.jobs.ingest.functions.DedupeByTxIdFunction;
+import io.aot.jobs.ingest.functions.PaymentLimits;
+import io.aot.jobs.ingest.functions.PaymentValidation;
+import io.aot.jobs.ingest.functions.Rejections;
+import io.aot.jobs.ingest.functions.TerminalSequenceOrderFunction;
+import io.aot.jobs.ingest.kafka.RejectionSerializer;
+import io.aot.jobs.ingest.kafka.SourceRecordDeserializer;
+import io.aot.jobs.ingest.model.LedgerTx;
+import io.aot.jobs.ingest.model.SourceRecord;
+import io.aot.jobs.ingest.registry.CassandraTerminalDirectory;
+import io.aot.jobs.ingest.registry.TerminalDirectoryFactory;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Terminal payments and chain transfers from Kafka, validated, deduplicated and put in per-terminal order, committed
+ * through the validators' consensus; every refusal goes to {@code aot.tx.rejected.v1} with its reason code.
+ *
+ * <pre>
+ * Kafka (terminal + chain topics, raw bytes)
+ *   -> decode + validate          (stateless; device signature verified here, once)
+ *   -> keyBy tx id: dedupe        (keyed state with TTL)
+ *   -> keyBy terminal: order      (sequence order, bounded gap hold)
+ *   -> ConsensusSink              (endorsed batches; flush before every checkpoint)
+ * every stage's refusals -> union -> Kafka aot.tx.rejected.v1
+ * </pre>
+ *
+ * This class only wires: sources, functions and sinks are passed in, so tests swap them.
+ */
+public final class LedgerIngestJob {
+
+    private LedgerIngestJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        IngestSettings settings = IngestSettings.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        wire(env, settings, kafkaSource(settings), consensusSink(settings), rejectionSink(settings),
+                terminalDirectory(settings));
+        env.execute("aot-ledger-ingest");
+    }
+
+    /** Builds the pipeline into {@code env}. */
+    public static void wire(StreamExecutionEnvironment env, IngestSettings s, Source<SourceRecord, ?, ?> source,
+            Sink<byte[]> txSink, Sink<Rejection> rejectionSink, TerminalDirectoryFactory terminals) {
+        env.setParallelism(s.parallelism());
+        env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+
+        DataStream<SourceRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-tx-source")
+                .uid("kafka-tx-source");
+        SingleOutputStreamOperator<LedgerTx> validated = records
+                .process(new DecodeValidateFunction(s.terminalTopic(), s.maxRecordBytes(),
+                        new PaymentValidation(PaymentLimits.parse(s.limits()), s.maxClockSkewMs()), terminals))
+                .name("decode-validate").uid("decode-validate");
+        SingleOutputStreamOperator<LedgerTx> unique = validated
+                .keyBy(tx -> tx.txId)
+                .process(new DedupeByTxIdFunction(s.dedupeTtl()))
+                .name("dedupe-by-tx-id").uid("dedupe-by-tx-id");
+        SingleOutputStreamOperator<LedgerTx> ordered = unique
+                .keyBy(tx -> tx.orderKey)
+                .process(new TerminalSequenceOrderFunction(s.maxGapHoldMs(), s.maxHeldPerTerminal()))
+                .name("order-by-terminal-sequence").uid("order-by-terminal-sequence");
+
+        // Forward from the ordering operator: one writer per terminal key, so per-terminal order reaches the sink.
+        ordered.map(tx -> tx.bytes).returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .name("tx-bytes").uid("tx-bytes")
+                .sinkTo(txSink).name("consensus-sink").uid("consensus-sink");
+
+        validated.getSideOutput(Rejections.TAG)
+                .union(unique.getSideOutput(Rejections.TAG), ordered.getSideOutput(Rejections.TAG))
+                .sinkTo(rejectionSink).name("rejections-sink").uid("rejections-sink");
+    }
+
+    public static KafkaSource<SourceRecord> kafkaSource(IngestSettings s) {
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setTopics(s.terminalTopic(), s.chainTopic())
+                .setGroupId(s.consumerGroup())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new SourceRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    public static Sink<byte[]> consensusSink(IngestSettings s) {
+        return new ConsensusSink(new ConsensusSink.Settings(s.chainId(), s.validators(), s.endorserSeedHex(),
+                s.maxBatchTxs(), s.maxBatchBytes(), s.maxWaitPerBatch()));
+    }
+
+    /**
+     * At least once with deterministic rejection ids: a refusal replayed after a failover has the same id, so readers
+     * that key by it (and Cassandra upserts) see it once. Exactly-once here would hold every rejection back until the
+     * checkpoint commits, for no gain to a log of refusals.
+     */
+    public static Sink<Rejection> rejectionSink(IngestSettings s) {
+        return KafkaSink.<Rejection>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(new RejectionSerializer(s.rejectedTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    public static TerminalDirectoryFactory terminalDirectory(IngestSettings s) {
+        return new CassandraTerminalDirectory(s.cassandraContactPoint(), s.cassandraDatacenter(), s.ledgerKeyspace(),
+                s.terminalCacheTtl(), s.maxCachedTerminals());
+    }
+}

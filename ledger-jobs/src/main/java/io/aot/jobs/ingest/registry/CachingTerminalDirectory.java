@@ -1,0 +1,63 @@
+package io.aot.jobs.ingest.registry;
+
+import io.aot.ledger.terminal.Terminal;
+import io.aot.ledger.terminal.TerminalDirectory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * A bounded LRU cache in front of the registry: one lookup per terminal per {@code ttl}, so the hot path does not
+ * query Cassandra per payment. Misses are cached too (an unknown terminal flooding us costs one query per ttl). A
+ * revocation takes effect within {@code ttl}: that is the price of the cache, and why the default is short.
+ */
+public final class CachingTerminalDirectory implements TerminalDirectory {
+
+    private record Entry(Optional<Terminal> terminal, long loadedAtNanos) {
+    }
+
+    private final TerminalDirectory registry;
+    private final long ttlNanos;
+    private final LongSupplier nanoClock;
+    private final LinkedHashMap<String, Entry> cache;
+    private long lookups;
+
+    public CachingTerminalDirectory(TerminalDirectory registry, Duration ttl, int maxEntries, LongSupplier nanoClock) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be >= 1");
+        }
+        this.registry = registry;
+        this.ttlNanos = ttl.toNanos();
+        this.nanoClock = nanoClock;
+        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
+
+    @Override
+    public Optional<Terminal> find(String terminalId) {
+        long now = nanoClock.getAsLong();
+        Entry e = cache.get(terminalId);
+        if (e == null || now - e.loadedAtNanos() >= ttlNanos) {
+            lookups++;
+            e = new Entry(registry.find(terminalId), now);
+            cache.put(terminalId, e);
+        }
+        return e.terminal();
+    }
+
+    /** Registry lookups made so far (cache misses and expiries). */
+    public long registryLookups() {
+        return lookups;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}
