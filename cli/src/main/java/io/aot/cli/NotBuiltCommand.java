@@ -19,7 +19,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
             new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
             new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
-            new NotBuiltCommand("audit", 5, "Re-verify every signature of the committed chain"),
             new NotBuiltCommand("report", 7, "Render the market analytics report"),
             new NotBuiltCommand("segments", 8, "List and export advertising audience segments"));
 

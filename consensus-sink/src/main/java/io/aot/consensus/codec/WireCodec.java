@@ -23,6 +23,7 @@ public final class WireCodec {
     public static final int VOTE = 2;
     public static final int STATUS = 3;
     public static final int COMMITTED_BLOCK = 4;
+    public static final int MEMPOOL_BATCH = 5;
 
     /** Bounds on decoded structures. */
     public record Limits(int maxBlockTxs, int maxTxBytes, int maxChainIdBytes) {
@@ -37,6 +38,13 @@ public final class WireCodec {
 
     /** A committed block with its certificate: block sync and the block store's record. */
     public record CommittedBlock(Block block, CommitCertificate certificate) {
+    }
+
+    /**
+     * An endorsed batch a validator accepted from a client, forwarded to its peers so that every mempool holds it:
+     * losing the validator that took it then loses no transaction, and every proposer can include it.
+     */
+    public record MempoolBatch(byte[] endorserKey, byte[] signature, List<byte[]> txs) {
     }
 
     private final Limits limits;
@@ -57,6 +65,9 @@ public final class WireCodec {
             writeVote(w, v);
         } else if (message instanceof Status s) {
             w.u8(STATUS).i64(s.height());
+        } else if (message instanceof MempoolBatch b) {
+            w.u8(MEMPOOL_BATCH).bytes(b.endorserKey()).bytes(b.signature()).i32(b.txs().size());
+            b.txs().forEach(w::bytes);
         } else if (message instanceof CommittedBlock c) {
             w.u8(COMMITTED_BLOCK);
             writeBlock(w, c.block());
@@ -123,10 +134,22 @@ public final class WireCodec {
             case VOTE -> readVote(r);
             case STATUS -> new Status(r.i64());
             case COMMITTED_BLOCK -> new CommittedBlock(readBlock(r), readCertificate(r));
+            case MEMPOOL_BATCH -> readMempoolBatch(r);
             default -> throw new MalformedException("unknown message type " + type);
         };
         r.expectEnd();
         return message;
+    }
+
+    private MempoolBatch readMempoolBatch(CanonicalReader r) throws MalformedException {
+        byte[] key = r.bytes(32);
+        byte[] signature = r.bytes(64);
+        int n = r.count(limits.maxBlockTxs(), "mempool batch size");
+        List<byte[]> txs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            txs.add(r.bytes(limits.maxTxBytes()));
+        }
+        return new MempoolBatch(key, signature, txs);
     }
 
     public CommittedBlock decodeCommittedBlock(byte[] bytes) throws MalformedException {

@@ -33,10 +33,22 @@ public final class Mempool {
     private final int maxTxBytes;
     private final Map<Hash, byte[]> byId = new HashMap<>();
     private final LinkedHashMap<String, ArrayDeque<Hash>> bySender = new LinkedHashMap<>();
+    /**
+     * Ids of recently committed transactions (bounded, oldest forgotten first), as CometBFT's mempool cache: a batch
+     * gossiped from a peer can arrive after the block that holds it, and must not enter the mempool again.
+     */
+    private final LinkedHashMap<Hash, Boolean> recentlyCommitted;
     private long bytes;
 
     public Mempool(Application app, int maxTxs, long maxBytes, int maxTxBytes) {
         this.app = app;
+        int rememberCommitted = Math.max(1024, maxTxs);
+        this.recentlyCommitted = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Hash, Boolean> eldest) {
+                return size() > rememberCommitted;
+            }
+        };
         this.maxTxs = maxTxs;
         this.maxBytes = maxBytes;
         this.maxTxBytes = maxTxBytes;
@@ -48,7 +60,7 @@ public final class Mempool {
             return new Result(Admission.REJECTED, "TX_SIZE");
         }
         Hash id = Hash.sha256(tx);
-        if (byId.containsKey(id)) {
+        if (byId.containsKey(id) || recentlyCommitted.containsKey(id)) {
             return new Result(Admission.DUPLICATE, "DUPLICATE");
         }
         if (byId.size() >= maxTxs || bytes + tx.length > maxBytes) {
@@ -99,7 +111,9 @@ public final class Mempool {
     /** After a commit: drop the committed transactions, then recheck the rest against the new state. */
     public synchronized void update(List<byte[]> committed) {
         for (byte[] tx : committed) {
-            remove(Hash.sha256(tx));
+            Hash id = Hash.sha256(tx);
+            remove(id);
+            recentlyCommitted.put(id, Boolean.TRUE);
         }
         List<Hash> invalid = new ArrayList<>();
         byId.forEach((id, tx) -> {

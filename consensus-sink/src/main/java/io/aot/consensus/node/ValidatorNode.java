@@ -70,6 +70,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final Object heightMonitor = new Object();
     private final AtomicLong committedTxs = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
+    private final AtomicLong gossipedBatchesDropped = new AtomicLong();
     private volatile long committedHeight;
     private volatile boolean closed;
     private TendermintEngine engine;
@@ -135,7 +136,8 @@ public final class ValidatorNode implements AutoCloseable {
         TendermintEngine e = engine;
         return "validator " + selfIndex + ": height " + committedHeight + ", round " + e.round() + " " + e.step()
                 + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
-                + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "");
+                + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
+                + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "");
     }
 
     private void runLoop() {
@@ -171,6 +173,10 @@ public final class ValidatorNode implements AutoCloseable {
             message = codec.decodeMessage(frame);
         } catch (CanonicalReader.MalformedException e) {
             malformedFrames.incrementAndGet();
+            return;
+        }
+        if (message instanceof WireCodec.MempoolBatch batch) {
+            admitGossipedBatch(batch); // on this peer's reader thread: the mempool is thread-safe, the loop stays free
             return;
         }
         post(() -> handlePeerMessage(peer, message));
@@ -314,6 +320,37 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch a peer accepted from a client: the endorsement is checked again (a peer is a validator, not an endorser),
+     * then it joins this mempool unless there is no room, in which case the peer that took it still holds it.
+     */
+    private void admitGossipedBatch(WireCodec.MempoolBatch batch) {
+        PublicKey endorser;
+        try {
+            endorser = PublicKey.of(batch.endorserKey());
+        } catch (IllegalArgumentException e) {
+            malformedFrames.incrementAndGet();
+            return;
+        }
+        if (!genesis.endorsers().contains(endorser)
+                || !endorser.verify(RpcProtocol.batchSignBytes(genesis.chainId(), batch.txs()), batch.signature())) {
+            malformedFrames.incrementAndGet();
+            return;
+        }
+        long bytes = 0;
+        for (byte[] tx : batch.txs()) {
+            bytes += tx.length;
+        }
+        if (!mempool.hasRoomFor(batch.txs().size(), bytes)) {
+            gossipedBatchesDropped.incrementAndGet();
+            return;
+        }
+        String sender = endorser.address();
+        for (byte[] tx : batch.txs()) {
+            mempool.add(tx, sender);
+        }
+    }
+
     private byte[] submitBatch(CanonicalReader r) throws CanonicalReader.MalformedException {
         PublicKey endorser;
         try {
@@ -347,6 +384,14 @@ public final class ValidatorNode implements AutoCloseable {
                 case ADDED -> added++;
                 case DUPLICATE -> duplicates++;
                 default -> rejected++;
+            }
+        }
+        if (added > 0) {
+            byte[] gossip = codec.encodeMessage(new WireCodec.MempoolBatch(endorser.encoded(), signature, txs));
+            if (gossip.length <= Frames.MAX_FRAME_BYTES) {
+                network.broadcast(gossip);
+            } else {
+                gossipedBatchesDropped.incrementAndGet(); // only this validator holds it: a known, counted gap
             }
         }
         return new CanonicalWriter().u8(RpcProtocol.ACCEPTED).i32(added).i32(duplicates).i32(rejected).toByteArray();

@@ -39,6 +39,12 @@ class WireCodecTest {
         assertThat(((Vote) codec.decodeMessage(codec.encodeMessage(v))).isNil()).isTrue();
         assertThat(codec.decodeMessage(codec.encodeMessage(new WireCodec.Status(42))))
                 .isEqualTo(new WireCodec.Status(42));
+        byte[] key = new byte[32];
+        key[0] = 9;
+        var batch = new WireCodec.MempoolBatch(key, new byte[64], List.of(new byte[] {1, 2}, new byte[] {3}));
+        var batchBack = (WireCodec.MempoolBatch) codec.decodeMessage(codec.encodeMessage(batch));
+        assertThat(batchBack.endorserKey()).isEqualTo(key);
+        assertThat(batchBack.txs()).containsExactly(new byte[] {1, 2}, new byte[] {3});
     }
 
     @Test

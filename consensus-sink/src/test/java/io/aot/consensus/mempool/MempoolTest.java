@@ -54,4 +54,13 @@ class MempoolTest {
         assertThat(pool.reap(2, 1000)).hasSize(2);
         assertThat(pool.reap(10, 9)).hasSize(2); // 4 bytes each
     }
+
+    @Test
+    void aCommittedTransactionArrivingLateByGossipIsNotTakenAgain() {
+        assertThat(pool.add(tx("g1=x"), "g").admission()).isEqualTo(Mempool.Admission.ADDED);
+        pool.update(List.of(tx("g1=x"), tx("g2=x"))); // g2 was committed from another validator's mempool
+        assertThat(pool.add(tx("g1=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
+        assertThat(pool.add(tx("g2=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
+        assertThat(pool.size()).isZero();
+    }
 }

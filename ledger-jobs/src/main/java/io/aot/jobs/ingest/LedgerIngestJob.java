@@ -24,6 +24,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -35,8 +36,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * Kafka (terminal + chain topics, raw bytes)
  *   -> decode + validate          (stateless; device signature verified here, once)
- *   -> keyBy tx id: dedupe        (keyed state with TTL)
- *   -> keyBy terminal: order      (sequence order, bounded gap hold)
+ *   -> keyBy terminal: dedupe     (per tx id, keyed state with TTL)
+ *   -> order                      (same key: sequence order, bounded gap hold)
  *   -> ConsensusSink              (endorsed batches; flush before every checkpoint)
  * every stage's refusals -> union -> Kafka aot.tx.rejected.v1
  * </pre>
@@ -68,12 +69,14 @@ public final class LedgerIngestJob {
                 .process(new DecodeValidateFunction(s.terminalTopic(), s.maxRecordBytes(),
                         new PaymentValidation(PaymentLimits.parse(s.limits()), s.maxClockSkewMs()), terminals))
                 .name("decode-validate").uid("decode-validate");
+        // Both keyed steps key by terminal: a terminal's records reach them from one upstream subtask, in Kafka order.
+        // (Keying the dedupe by tx id would shuffle one terminal's records across subtasks and let two transactions
+        // signed with one sequence number race for it.)
         SingleOutputStreamOperator<LedgerTx> unique = validated
-                .keyBy(tx -> tx.txId)
+                .keyBy(tx -> tx.orderKey)
                 .process(new DedupeByTxIdFunction(s.dedupeTtl()))
                 .name("dedupe-by-tx-id").uid("dedupe-by-tx-id");
-        SingleOutputStreamOperator<LedgerTx> ordered = unique
-                .keyBy(tx -> tx.orderKey)
+        SingleOutputStreamOperator<LedgerTx> ordered = DataStreamUtils.reinterpretAsKeyedStream(unique, tx -> tx.orderKey)
                 .process(new TerminalSequenceOrderFunction(s.maxGapHoldMs(), s.maxHeldPerTerminal()))
                 .name("order-by-terminal-sequence").uid("order-by-terminal-sequence");
 

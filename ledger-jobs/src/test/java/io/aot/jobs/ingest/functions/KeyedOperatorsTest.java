@@ -28,7 +28,7 @@ class KeyedOperatorsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LedgerTx, LedgerTx> dedupe() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DedupeByTxIdFunction(Duration.ofHours(1))), t -> t.txId, Types.STRING);
+                new KeyedProcessOperator<>(new DedupeByTxIdFunction(Duration.ofHours(1))), t -> t.orderKey, Types.STRING);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LedgerTx, LedgerTx> order(long holdMs, int maxHeld)

@@ -1,0 +1,92 @@
+package io.aot.cli.audit;
+
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.node.Genesis;
+import io.aot.consensus.node.ValidatorClient;
+import io.aot.ingestion.registry.TerminalRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aot audit --from H --to H}: re-verify every signature of committed blocks; exit 1 on any finding. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Re-verify committed blocks: commit certificates against the genesis validators, block links and",
+            "transaction roots, and every terminal payment's device signature against the registered key.",
+            "Exit 0: clean; 1: findings (listed); 2: bad arguments or nothing to audit."})
+public final class AuditCommand implements Callable<Integer> {
+
+    /** Bound on one run, so an audit of a long chain is done in slices. */
+    static final long MAX_BLOCKS_PER_RUN = 100_000;
+
+    @Option(names = "--validator", required = true, description = "A validator's RPC address, host:port.")
+    String validator;
+
+    @Option(names = "--genesis", required = true, description = "The chain's genesis.properties.")
+    Path genesisFile;
+
+    @Option(names = "--from", defaultValue = "1")
+    long from;
+
+    @Option(names = "--to", description = "Last height (default: the latest committed).")
+    Long to;
+
+    @Option(names = "--cassandra", defaultValue = "127.0.0.1:9042", description = "Terminal registry, host:port.")
+    String cassandra;
+
+    @Option(names = "--datacenter", defaultValue = "datacenter1")
+    String datacenter;
+
+    @Option(names = "--keyspace", defaultValue = "aot_ledger")
+    String keyspace;
+
+    @Override
+    public Integer call() throws Exception {
+        Genesis genesis = Genesis.read(genesisFile);
+        int colon = validator.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(validator.substring(0, colon),
+                Integer.parseInt(validator.substring(colon + 1)));
+        int c = cassandra.lastIndexOf(':');
+        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), address);
+                TerminalRegistry registry = TerminalRegistry.connect(new InetSocketAddress(cassandra.substring(0, c),
+                        Integer.parseInt(cassandra.substring(c + 1))), datacenter, keyspace)) {
+            long last = to != null ? to : client.latestHeight();
+            if (from < 1 || last < from) {
+                System.err.printf("aot audit: nothing to audit in %d..%d (latest committed height %d)%n", from, last,
+                        client.latestHeight());
+                return 2;
+            }
+            if (last - from + 1 > MAX_BLOCKS_PER_RUN) {
+                System.err.printf("aot audit: at most %,d blocks per run; audit %d..%d in slices%n", MAX_BLOCKS_PER_RUN,
+                        from, last);
+                return 2;
+            }
+            WireCodec.CommittedBlock previous = from > 1 ? client.block(from - 1) : null;
+            List<WireCodec.CommittedBlock> blocks = new ArrayList<>();
+            for (long h = from; h <= last; h++) {
+                WireCodec.CommittedBlock b = client.block(h);
+                if (b == null) {
+                    System.err.println("aot audit: validator has no block " + h);
+                    return 2;
+                }
+                blocks.add(b);
+                if ((h - from + 1) % 1000 == 0) {
+                    System.out.printf("  fetched %,d of %,d blocks%n", h - from + 1, last - from + 1);
+                }
+            }
+            ChainAuditor.Report report = new ChainAuditor(genesis, registry).audit(previous, blocks);
+            for (ChainAuditor.Finding f : report.findings()) {
+                System.out.printf("FINDING height %d%s %s: %s (%s)%n", f.height(),
+                        f.index() >= 0 ? " tx " + f.index() : "", f.txId() == null ? "block" : f.txId(), f.code(),
+                        f.detail());
+            }
+            System.out.printf("audited heights %d..%d: %,d blocks, %,d terminal payments, %,d chain transfers: %s%n",
+                    from, last, report.blocks(), report.payments(), report.chainTransfers(),
+                    report.clean() ? "clean" : report.findings().size() + " finding(s)");
+            return report.clean() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.aot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.avro.Money;
+import io.aot.avro.TerminalPayment;
+import io.aot.consensus.client.BatchSubmitter;
+import io.aot.consensus.engine.TimeoutConfig;
+import io.aot.consensus.node.NodeConfig;
+import io.aot.consensus.node.Testnet;
+import io.aot.consensus.node.ValidatorClient;
+import io.aot.consensus.node.ValidatorMain;
+import io.aot.ingestion.registry.TerminalRegistry;
+import io.aot.ingestion.simulator.Fleet;
+import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.localstack.CassandraNode;
+import io.aot.localstack.ChildJvm;
+import io.aot.localstack.ChildProcess;
+import io.aot.localstack.FreePorts;
+import io.aot.localstack.junit.CassandraExtension;
+import io.aot.schemas.cql.CqlSchema;
+import io.aot.schemas.cql.Keyspace;
+import io.aot.schemas.cql.Replication;
+import io.aot.schemas.serde.AvroCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code aot audit} on a real chain: payments go straight to 4 validator processes (which, by design, do not re-check
+ * device signatures), one of them tampered after signing; the audit re-verifies every signature and names exactly it.
+ */
+@ExtendWith(CassandraExtension.class)
+class AuditCommandIT {
+
+    private static final String CHAIN = "aot-audit-it";
+
+    @TempDir
+    Path dir;
+
+    private final List<ChildProcess> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(n -> n.stop(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theAuditFindsTheTamperedPaymentAndOnlyIt(CassandraNode cassandra) throws Exception {
+        Instant day = Instant.parse("2026-11-22T15:00:00Z");
+        Fleet fleet = Fleet.generate(5, 20, 200);
+        String keyspace = "aot_ledger_audit_" + Long.toHexString(System.nanoTime());
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.LEDGER, keyspace, Replication.simple(1), s::execute);
+            TerminalRegistry registry = new TerminalRegistry(s, keyspace);
+            fleet.registrations(day).forEach(registry::register);
+        }
+        Testnet.Layout net = Testnet.init(dir, 4, FreePorts.allocate(8), CHAIN,
+                new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200), fleet.ledgerGenesis(1000));
+        List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
+        for (int i = 0; i < 4; i++) {
+            nodes.add(ChildJvm.named("audit-validator" + i).classpath(cp).jvmArgs("-Xmx256m", "-XX:+UseSerialGC")
+                    .mainClass(ValidatorMain.class.getName()).args("--home", net.homes().get(i).toString())
+                    .workDir(net.homes().get(i), false).logFile(net.homes().get(i).resolve("validator.log")).start());
+        }
+
+        AvroCodec<TerminalPayment> codec = AvroCodec.of(TerminalPayment.class);
+        PaymentSimulator sim = new PaymentSimulator(fleet, 5, 40, day, 0);
+        List<byte[]> txs = new ArrayList<>();
+        TerminalPayment victim = null;
+        while (sim.hasNext()) {
+            TerminalPayment p = sim.next().payment();
+            txs.add(codec.encode(p));
+            victim = p;
+        }
+        TerminalPayment tampered = TerminalPayment.newBuilder(victim).setTxId("tampered-1")
+                .setAmount(new Money(victim.getAmount().getAmountMinor().add(BigDecimal.TEN), victim.getAmount()
+                        .getCurrency())).build();
+        txs.add(codec.encode(tampered));
+        List<InetSocketAddress> validators = net.rpcPorts().stream().map(p -> new InetSocketAddress("127.0.0.1", p))
+                .toList();
+        try (BatchSubmitter submitter = new BatchSubmitter(CHAIN, validators, NodeConfig.readKey(net.endorserKey()),
+                Duration.ofSeconds(60))) {
+            assertThat(submitter.submit(txs).accepted()).isTrue();
+        }
+        long height = awaitTxs(net.rpcPorts().get(1), txs.size());
+
+        String[] args = {"audit", "--validator", "127.0.0.1:" + net.rpcPorts().get(1), "--genesis",
+            net.homes().get(0).resolve("genesis.properties").toString(), "--from", "1", "--to", Long.toString(height),
+            "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.commandLine().execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String report = out.toString(StandardCharsets.UTF_8);
+        System.out.print(report);
+        assertThat(exit).isEqualTo(1);
+        assertThat(report.lines().filter(l -> l.startsWith("FINDING"))).singleElement().asString()
+                .contains("tampered-1: BAD_SIGNATURE");
+        assertThat(report).contains(txs.size() + " terminal payments");
+    }
+
+    /** Waits until validator at {@code rpcPort} committed at least {@code n} transactions; returns the height. */
+    private static long awaitTxs(int rpcPort, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long seen = 0;
+        long height = 0;
+        while (System.nanoTime() < deadline) {
+            try (ValidatorClient c = new ValidatorClient(CHAIN, new InetSocketAddress("127.0.0.1", rpcPort))) {
+                while (seen < n && System.nanoTime() < deadline) {
+                    var b = c.block(height + 1);
+                    if (b == null) {
+                        Thread.sleep(100);
+                        continue;
+                    }
+                    height++;
+                    seen += b.block().txs().size();
+                }
+                return height;
+            } catch (java.net.ConnectException starting) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("only " + seen + " of " + n + " transactions committed");
+    }
+}

@@ -1,0 +1,445 @@
+package io.aot.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.avro.ChainTransfer;
+import io.aot.avro.Currency;
+import io.aot.avro.Money;
+import io.aot.avro.Rejection;
+import io.aot.avro.SignatureAlgorithm;
+import io.aot.avro.TerminalPayment;
+import io.aot.avro.TransactionKind;
+import io.aot.consensus.codec.WireCodec;
+import io.aot.ingestion.registry.TerminalRegistry;
+import io.aot.ingestion.simulator.Fleet;
+import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.jobs.ingest.registry.CassandraTerminalDirectory;
+import io.aot.ledger.state.LedgerStateMachine;
+import io.aot.ledger.terminal.Terminal;
+import io.aot.ledger.terminal.TerminalSigning;
+import io.aot.localstack.CassandraNode;
+import io.aot.localstack.KafkaBroker;
+import io.aot.localstack.junit.CassandraExtension;
+import io.aot.localstack.junit.KafkaExtension;
+import io.aot.schemas.cql.CqlSchema;
+import io.aot.schemas.cql.Keyspace;
+import io.aot.schemas.cql.Replication;
+import io.aot.schemas.serde.AvroCodec;
+import io.aot.schemas.topics.Topic;
+import io.aot.schemas.topics.TopicAdmin;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * LedgerIngestJob end to end on the real stack: Kafka broker, Cassandra terminal registry, 4 validator processes,
+ * Flink MiniCluster. Seeded simulator traffic with every kind of bad record goes in; exactly the valid transactions are
+ * committed, each once, in order per terminal; each bad one is in the rejection topic with its reason; the committed
+ * chain, replayed, conserves every currency. Then the same with a task failure, and with a validator killed.
+ */
+@ExtendWith({KafkaExtension.class, CassandraExtension.class})
+class LedgerIngestJobIT {
+
+    private static final long SEED = 21;
+    private static final int SIMULATED = 2_500;
+    private static final Duration WAIT = Duration.ofSeconds(150);
+    private static final Instant DAY = TestFleet.DAY;
+    private static final Fleet FLEET = TestFleet.fleet(SEED);
+    private static final String REVOKED_TERMINAL = "M000000-T8";
+    private static final Ed25519PrivateKeyParameters REVOKED_KEY = new Ed25519PrivateKeyParameters(new byte[32], 0);
+
+    /** Trips one injected failure in the sink per test run (the MiniCluster runs in this JVM). */
+    static final AtomicBoolean FAIL_ONCE = new AtomicBoolean();
+    static final AtomicLong WRITES_BEFORE_FAILURE = new AtomicLong();
+
+    private static String keyspace;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void registry(CassandraNode cassandra) {
+        keyspace = "aot_ledger_ingest_" + Long.toHexString(System.nanoTime());
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.LEDGER, keyspace, Replication.simple(1), s::execute);
+            TerminalRegistry registry = new TerminalRegistry(s, keyspace);
+            FLEET.registrations(DAY).forEach(registry::register);
+            Fleet.Merchant m = FLEET.merchants().get(0);
+            registry.register(new Terminal(REVOKED_TERMINAL, m.id(), "stolen", m.category().name(), m.region().name(),
+                    m.acquirerId(), REVOKED_TERMINAL + "#1", SignatureAlgorithm.ED25519,
+                    REVOKED_KEY.generatePublicKey().getEncoded(), Terminal.Status.ACTIVE, DAY, null));
+            registry.revoke(REVOKED_TERMINAL, DAY);
+        }
+    }
+
+    enum Fault { NONE, TASK_FAILURE, VALIDATOR_KILLED }
+
+    @Test
+    void exactlyTheValidTransactionsAreCommittedOnceInTerminalOrder(KafkaBroker kafka, CassandraNode cassandra)
+            throws Exception {
+        run(kafka, cassandra, Fault.NONE);
+    }
+
+    @Test
+    void aTaskFailureMidStreamStillCommitsEachTransactionOnce(KafkaBroker kafka, CassandraNode cassandra)
+            throws Exception {
+        run(kafka, cassandra, Fault.TASK_FAILURE);
+    }
+
+    @Test
+    void aValidatorKilledAndRestartedMidStreamStillCommitsEachTransactionOnce(KafkaBroker kafka,
+            CassandraNode cassandra) throws Exception {
+        run(kafka, cassandra, Fault.VALIDATOR_KILLED);
+    }
+
+    private void run(KafkaBroker kafka, CassandraNode cassandra, Fault fault) throws Exception {
+        String ns = "ingest" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = kafka.newAdmin()) {
+            TopicAdmin.ensureTopics(admin, ns, (short) 1, Duration.ofSeconds(30));
+        }
+        Traffic traffic = produce(kafka, ns);
+        System.out.printf("[%s] produced %d records: %d to commit, %d to reject%n", fault, traffic.sent,
+                traffic.expectedCommitted.size(), traffic.expectedRejections);
+
+        try (ValidatorTestnet net = new ValidatorTestnet(dir, FLEET.ledgerGenesis(10_000))) {
+            IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), Topic.TERMINAL_TX.nameIn(ns),
+                    Topic.CHAIN_TX.nameIn(ns), Topic.TX_REJECTED.nameIn(ns), "ingest-it-" + ns, ValidatorTestnet.CHAIN,
+                    net.rpcAddresses(), net.endorserSeedHex(), cassandra.contactPoint(),
+                    CassandraNode.LOCAL_DATACENTER, keyspace, 2, 1_000, 200, 1 << 20, Duration.ofSeconds(60),
+                    64 * 1024, 300_000, Duration.ofHours(1), 3_000, 1_000, Duration.ofSeconds(10), 10_000,
+                    "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0");
+            Configuration conf = new Configuration();
+            conf.setString("restart-strategy.type", "fixed-delay");
+            conf.setString("restart-strategy.fixed-delay.attempts", "3");
+            conf.setString("restart-strategy.fixed-delay.delay", "1 s");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+            Sink<byte[]> txSink = LedgerIngestJob.consensusSink(settings);
+            if (fault == Fault.TASK_FAILURE) {
+                FAIL_ONCE.set(true);
+                WRITES_BEFORE_FAILURE.set(traffic.expectedCommitted.size() / 3);
+                txSink = new FailingOnceSink(txSink);
+            }
+            LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings), txSink,
+                    LedgerIngestJob.rejectionSink(settings), LedgerIngestJob.terminalDirectory(settings));
+            JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
+            try {
+                int target = traffic.expectedCommitted.size();
+                if (fault == Fault.VALIDATOR_KILLED) {
+                    net.readBlocks(1, blocks -> txCount(blocks) >= target / 4, WAIT);
+                    net.kill(0); // the first validator in the sink's list: the one it submits to
+                    net.readBlocks(1, blocks -> txCount(blocks) >= target / 2, WAIT);
+                    net.start(0);
+                }
+                Set<String> committedIds = new HashSet<>();
+                List<WireCodec.CommittedBlock> blocks = net.readBlocks(1, bs -> {
+                    bs.stream().skip(Math.max(0, bs.size() - 1)).forEach(b -> b.block().txs()
+                            .forEach(tx -> committedIds.add(txId(tx))));
+                    return committedIds.size() >= target;
+                }, WAIT);
+                Map<String, String> rejections = readRejections(kafka, Topic.TX_REJECTED.nameIn(ns),
+                        traffic.expectedRejections);
+                if (fault == Fault.TASK_FAILURE) {
+                    assertThat(FAIL_ONCE.get()).as("the injected failure happened").isFalse();
+                }
+                check(traffic, blocks, rejections, net);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private void check(Traffic traffic, List<WireCodec.CommittedBlock> blocks, Map<String, String> rejections,
+            ValidatorTestnet net) {
+        List<LedgerStateMachine.Outcome> outcomes = new ArrayList<>();
+        LedgerStateMachine ledger = net.replay(blocks, outcomes);
+        // Each valid transaction has exactly one outcome that is not a replay refusal; replays post nothing.
+        Map<String, Integer> decided = new HashMap<>();
+        for (LedgerStateMachine.Outcome o : outcomes) {
+            assertThat(o.txId()).as("every committed tx decodes").isNotNull();
+            if ("DUPLICATE_TX".equals(o.code())) {
+                assertThat(o.transfers()).isEmpty();
+            } else {
+                decided.merge(o.txId(), 1, Integer::sum);
+            }
+        }
+        Set<String> missing = new java.util.TreeSet<>(traffic.expectedCommitted.keySet());
+        missing.removeAll(decided.keySet());
+        Set<String> extra = new java.util.TreeSet<>(decided.keySet());
+        extra.removeAll(traffic.expectedCommitted.keySet());
+        assertThat(missing).as("valid but not committed (%d committed)", decided.size()).isEmpty();
+        assertThat(extra).as("committed but not valid").isEmpty();
+        assertThat(decided.values()).as("each once").containsOnly(1);
+        assertThat(ledger.totals()).as("every currency's postings sum to zero over the chain").isEmpty();
+        long okCount = outcomes.stream().filter(LedgerStateMachine.Outcome::ok).count();
+        assertThat(okCount).as("most simulated payments post").isGreaterThan(traffic.expectedCommitted.size() * 9L / 10);
+
+        // In order per terminal: the first commit of each terminal's transactions follows their sequence numbers.
+        Map<String, Long> lastSequence = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        AvroCodec<TerminalPayment> codec = AvroCodec.of(TerminalPayment.class);
+        for (WireCodec.CommittedBlock b : blocks) {
+            for (byte[] tx : b.block().txs()) {
+                TerminalPayment p;
+                try {
+                    p = codec.decode(tx);
+                } catch (Exception chainTransfer) {
+                    continue;
+                }
+                if (seen.add(p.getTxId())) {
+                    Long before = lastSequence.put(p.getTerminalId(), p.getTerminalSequence());
+                    assertThat(before == null || before < p.getTerminalSequence())
+                            .as("terminal %s: sequence %d after %s", p.getTerminalId(), p.getTerminalSequence(), before)
+                            .isTrue();
+                }
+            }
+        }
+
+        assertThat(rejections).as("one rejection per bad record").hasSize(traffic.expectedRejections);
+        traffic.expectedReasons.forEach((rejectionKey, allowed) -> assertThat(rejections.get(rejectionKey))
+                .as("reason for %s", rejectionKey).isIn(allowed));
+    }
+
+    // ------------------------------------------------------------------ traffic
+
+    private static final class Traffic {
+        int sent;
+        final Map<String, TerminalPayment> expectedCommitted = new HashMap<>();
+        /** Source offset (terminal topic partition/offset, or chain) -> allowed reason codes. */
+        final Map<String, Set<String>> expectedReasons = new HashMap<>();
+        int expectedRejections;
+    }
+
+    private static Traffic produce(KafkaBroker kafka, String ns) throws Exception {
+        Traffic t = new Traffic();
+        String terminalTopic = Topic.TERMINAL_TX.nameIn(ns);
+        String chainTopic = Topic.CHAIN_TX.nameIn(ns);
+        AvroCodec<TerminalPayment> codec = AvroCodec.of(TerminalPayment.class);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576");
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            PaymentSimulator sim = new PaymentSimulator(FLEET, SEED, SIMULATED, DAY, 0.12);
+            TerminalPayment lastValid = null;
+            while (sim.hasNext()) {
+                PaymentSimulator.SimulatedTx tx = sim.next();
+                long ts = sim.timeOf(tx.index()).toEpochMilli();
+                var meta = producer.send(new ProducerRecord<>(terminalTopic, null, ts, tx.key(), tx.value())).get();
+                String at = meta.topic() + "/" + meta.partition() + "/" + meta.offset();
+                switch (tx.kind()) {
+                    case VALID -> {
+                        t.expectedCommitted.put(tx.payment().getTxId(), tx.payment());
+                        lastValid = tx.payment();
+                    }
+                    case BAD_SIGNATURE -> expectRejection(t, at, "BAD_SIGNATURE", "CLOCK_SKEW");
+                    case REPLAY -> expectRejection(t, at, "DUPLICATE_TX", "CLOCK_SKEW");
+                    case UNKNOWN_TERMINAL -> expectRejection(t, at, "UNKNOWN_TERMINAL");
+                    case MALFORMED -> expectRejection(t, at, "DECODE_BAD_HEADER", "DECODE_UNKNOWN_FINGERPRINT",
+                            "DECODE_TRUNCATED", "DECODE_MALFORMED", "DECODE_TRAILING_BYTES", "DECODE_EMPTY");
+                    default -> throw new IllegalStateException();
+                }
+                t.sent++;
+            }
+
+            // Hand-made bad records, each signed properly so that only its one defect is refused.
+            Fleet.Terminal terminal = terminalOf(lastValid);
+            long ts = lastValid.getCreatedAtMillis().toEpochMilli();
+            TerminalPayment reused = TerminalPayment.newBuilder(lastValid).setTxId(lastValid.getTxId() + "-again").build();
+            send(producer, t, terminalTopic, lastValid.getTerminalId(),
+                    ts, codec.encode(sign(reused, terminal.deviceKey())), "SEQUENCE_REUSED");
+            TerminalPayment overLimit = TerminalPayment.newBuilder(lastValid).setTxId(lastValid.getTxId() + "-huge")
+                    .setTerminalSequence(lastValid.getTerminalSequence() + 1)
+                    .setAmount(new Money(new BigDecimal(BigInteger.TEN.pow(30)), Currency.KRW)).build();
+            send(producer, t, terminalTopic, lastValid.getTerminalId(),
+                    ts, codec.encode(sign(overLimit, terminal.deviceKey())), "AMOUNT_OVER_LIMIT");
+            TerminalPayment negative = TerminalPayment.newBuilder(lastValid).setTxId(lastValid.getTxId() + "-neg")
+                    .setTerminalSequence(lastValid.getTerminalSequence() + 1)
+                    .setAmount(new Money(BigDecimal.valueOf(-1000), Currency.KRW)).build();
+            send(producer, t, terminalTopic, lastValid.getTerminalId(),
+                    ts, codec.encode(sign(negative, terminal.deviceKey())), "AMOUNT_OUT_OF_RANGE");
+            TerminalPayment late = TerminalPayment.newBuilder(lastValid).setTxId(lastValid.getTxId() + "-late")
+                    .setTerminalSequence(lastValid.getTerminalSequence() + 1).build();
+            send(producer, t, terminalTopic, lastValid.getTerminalId(),
+                    ts + 3_600_000, codec.encode(sign(late, terminal.deviceKey())), "CLOCK_SKEW");
+            TerminalPayment stolen = TerminalPayment.newBuilder(lastValid).setTxId("stolen-1")
+                    .setTerminalId(REVOKED_TERMINAL).setKeyId(REVOKED_TERMINAL + "#1").setTerminalSequence(1).build();
+            send(producer, t, terminalTopic, REVOKED_TERMINAL,
+                    ts, codec.encode(sign(stolen, REVOKED_KEY)), "TERMINAL_REVOKED");
+            byte[] huge = new byte[200 * 1024];
+            byte[] valid = codec.encode(lastValid);
+            System.arraycopy(valid, 0, huge, 0, valid.length);
+            send(producer, t, terminalTopic, lastValid.getTerminalId(), ts, huge, "DECODE_TOO_LARGE");
+
+            // Chain transfers: one between two funded wallets, one that failed on chain.
+            List<Fleet.Customer> holders = FLEET.customers().stream().filter(c -> c.wallet() != null).toList();
+            AvroCodec<ChainTransfer> chain = AvroCodec.of(ChainTransfer.class);
+            ChainTransfer transfer = chainTransfer("0xfeed01:0", holders.get(0).wallet(), holders.get(1).wallet(), true);
+            producer.send(new ProducerRecord<>(chainTopic, null, ts, "0xfeed01", chain.encode(transfer))).get();
+            t.expectedCommitted.put(transfer.getTransferId(), null);
+            ChainTransfer failed = chainTransfer("0xfeed02:0", holders.get(0).wallet(), holders.get(1).wallet(), false);
+            var meta = producer.send(new ProducerRecord<>(chainTopic, null, ts, "0xfeed02", chain.encode(failed))).get();
+            expectRejection(t, meta.topic() + "/" + meta.partition() + "/" + meta.offset(), "CHAIN_TX_FAILED");
+            t.sent += 2;
+        }
+        return t;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, Traffic t, String topic, String key, long ts,
+            byte[] value, String reason) throws Exception {
+        // Keyed by terminal id, as the topic's contract says: a terminal's records share a partition and its order.
+        var meta = producer.send(new ProducerRecord<>(topic, null, ts, key, value)).get();
+        expectRejection(t, meta.topic() + "/" + meta.partition() + "/" + meta.offset(), reason);
+        t.sent++;
+    }
+
+    private static void expectRejection(Traffic t, String sourceCoordinates, String... reasons) {
+        t.expectedReasons.put(sourceCoordinates, Set.of(reasons));
+        t.expectedRejections++;
+    }
+
+    private static Fleet.Terminal terminalOf(TerminalPayment p) {
+        return FLEET.merchants().stream().flatMap(m -> m.terminals().stream())
+                .filter(x -> x.id().equals(p.getTerminalId())).findFirst().orElseThrow();
+    }
+
+    private static TerminalPayment sign(TerminalPayment p, Ed25519PrivateKeyParameters key) {
+        byte[] msg = TerminalSigning.signBytes(p);
+        Ed25519Signer s = new Ed25519Signer();
+        s.init(true, key);
+        s.update(msg, 0, msg.length);
+        p.setSignature(ByteBuffer.wrap(s.generateSignature()));
+        return p;
+    }
+
+    private static ChainTransfer chainTransfer(String id, String from, String to, boolean succeeded) {
+        BigInteger aot = BigInteger.TEN.pow(18);
+        return ChainTransfer.newBuilder().setTransferId(id).setTxHash(id.substring(0, id.indexOf(':'))).setLogIndex(0)
+                .setChainId(8217).setBlockNumber(100).setBlockHash("0xb100").setTxIndex(0)
+                .setBlockTimeMillis(DAY.plusSeconds(3600)).setTxType("TxTypeFeeDelegatedSmartContractExecution")
+                .setTokenContract("0xa0e0").setFromAddress(from).setToAddress(to)
+                .setAmount(new Money(new BigDecimal(aot.multiply(BigInteger.valueOf(5))), Currency.AOT))
+                .setSender(from).setFeePayer("0xfee0").setFeeRatioPercent(100).setGasUsed(52_000)
+                .setGasPricePeb(BigDecimal.valueOf(25_000_000_000L))
+                .setFeeKlay(new Money(new BigDecimal(BigInteger.valueOf(52_000L * 25_000_000_000L)), Currency.KLAY))
+                .setSucceeded(succeeded).setConfirmations(12).setObservedAtMillis(DAY.plusSeconds(3610)).build();
+    }
+
+    private static String txId(byte[] tx) {
+        try {
+            return AvroCodec.of(TerminalPayment.class).decode(tx).getTxId();
+        } catch (Exception notAPayment) {
+            try {
+                return AvroCodec.of(ChainTransfer.class).decode(tx).getTransferId();
+            } catch (Exception e) {
+                return "undecodable";
+            }
+        }
+    }
+
+    private static long txCount(List<WireCodec.CommittedBlock> blocks) {
+        return blocks.stream().mapToLong(b -> b.block().txs().size()).sum();
+    }
+
+    /** Distinct rejections by source coordinates (at-least-once: a replayed refusal carries the same id). */
+    private static Map<String, String> readRejections(KafkaBroker kafka, String topic, int expected) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        AvroCodec<Rejection> codec = AvroCodec.of(Rejection.class);
+        Map<String, String> byCoordinates = new HashMap<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (byCoordinates.size() < expected && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    Rejection rej = codec.decode(r.value());
+                    String at = rej.getSourceTopic() + "/" + rej.getSourcePartition() + "/" + rej.getSourceOffset();
+                    String previous = byCoordinates.put(at, rej.getReasonCode().toString());
+                    assertThat(previous == null || previous.equals(rej.getReasonCode().toString())).isTrue();
+                }
+            }
+            // Anything beyond the expected ones would be a wrongful refusal: give it a moment to show.
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> {
+                try {
+                    Rejection rej = codec.decode(r.value());
+                    byCoordinates.put(rej.getSourceTopic() + "/" + rej.getSourcePartition() + "/" + rej.getSourceOffset(),
+                            rej.getReasonCode().toString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        return byCoordinates;
+    }
+
+    /** Wraps the real sink and throws once, mid-stream, from inside a writer: a task failure Flink must recover. */
+    static final class FailingOnceSink implements Sink<byte[]> {
+        private static final long serialVersionUID = 1L;
+        private final Sink<byte[]> delegate;
+
+        FailingOnceSink(Sink<byte[]> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<byte[]> createWriter(InitContext context) throws java.io.IOException {
+            SinkWriter<byte[]> w = delegate.createWriter(context);
+            return new SinkWriter<>() {
+                @Override
+                public void write(byte[] element, Context c) throws java.io.IOException, InterruptedException {
+                    if (WRITES_BEFORE_FAILURE.decrementAndGet() < 0 && FAIL_ONCE.compareAndSet(true, false)) {
+                        throw new java.io.IOException("injected task failure");
+                    }
+                    w.write(element, c);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) throws java.io.IOException, InterruptedException {
+                    w.flush(endOfInput);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    w.close();
+                }
+            };
+        }
+    }
+}
