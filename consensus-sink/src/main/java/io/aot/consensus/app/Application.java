@@ -42,7 +42,19 @@ public interface Application {
     }
 
     /** Result of one transaction of a block: "OK" or a refusal code (a refusal is a recorded, deterministic result). */
-    record TxResult(String code) {
+    /**
+     * A transaction's result code and the application's events for it (ABCI's ExecTxResult events): for the ledger,
+     * one {@code transfer|from|to|asset|amount} per posting pair. Not part of consensus: followers read them.
+     */
+    record TxResult(String code, List<String> events) {
+        public TxResult {
+            events = List.copyOf(events);
+        }
+
+        public TxResult(String code) {
+            this(code, List.of());
+        }
+
         public boolean ok() {
             return "OK".equals(code);
         }

@@ -62,7 +62,11 @@ public final class LedgerApplication implements Application {
     public BlockResult finalizeBlock(BlockHeader header, List<byte[]> txs) {
         LedgerStateMachine.BlockOutcome out = ledger.execute(header.height(), header.timeMillis(), txs);
         List<TxResult> results = new ArrayList<>(out.outcomes().size());
-        out.outcomes().forEach(o -> results.add(new TxResult(o.code())));
+        for (LedgerStateMachine.Outcome o : out.outcomes()) {
+            List<String> events = new ArrayList<>(o.transfers().size());
+            o.transfers().forEach(t -> events.add("transfer|" + t.from() + "|" + t.to() + "|" + t.asset() + "|" + t.amount()));
+            results.add(new TxResult(o.code(), events));
+        }
         return new BlockResult(results, Hash.of(out.appHash()));
     }
 

@@ -32,4 +32,11 @@ public interface ConsensusContext {
 
     /** A block was committed (already executed by the application and stored). */
     void committed(Block block, CommitCertificate certificate);
+
+    /**
+     * The application's result for each transaction of the block at {@code height}, in block order: on commit, and
+     * again for every block replayed at start (the application's state lives in memory and is rebuilt from blocks).
+     */
+    default void txResults(long height, List<io.aot.consensus.app.Application.TxResult> results) {
+    }
 }

@@ -105,8 +105,9 @@ public final class TendermintEngine {
                     throw new IllegalStateException("replay diverged at height " + h + ": app hash "
                             + app.lastAppHash() + ", block says " + e.block().header().appHash());
                 }
-                app.finalizeBlock(e.block().header(), e.block().txs());
+                Application.BlockResult replayed = app.finalizeBlock(e.block().header(), e.block().txs());
                 app.commit();
+                ctx.txResults(h, replayed.txResults());
             }
             advanceChain(e.block(), e.certificate());
         }
@@ -455,8 +456,9 @@ public final class TendermintEngine {
         app.commit();
         store.save(block, certificate);
         advanceChain(block, certificate);
-        ctx.committed(block, certificate);
         assert result.txResults().size() == block.txs().size() : "one result per transaction";
+        ctx.txResults(block.height(), result.txResults());
+        ctx.committed(block, certificate);
 
         height++;
         round = 0;

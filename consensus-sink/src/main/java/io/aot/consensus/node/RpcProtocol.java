@@ -14,6 +14,8 @@ import java.util.List;
  *   <li>{@code LATEST_HEIGHT}: answer: height</li>
  *   <li>{@code SUBSCRIBE}: first height; answer: a frame per committed block from there on, until disconnect</li>
  *   <li>{@code TX_PROOF}: height, index; answer: found flag, header, transaction, Merkle proof, certificate</li>
+ *   <li>{@code GET_RESULTS}: height; answer: found flag, count, one result code per transaction in block order (not
+ *   covered by the certificate: a validator's word, to cross-check with another validator or a replay)</li>
  * </ul>
  */
 public final class RpcProtocol {
@@ -23,6 +25,7 @@ public final class RpcProtocol {
     public static final int LATEST_HEIGHT = 3;
     public static final int SUBSCRIBE = 4;
     public static final int TX_PROOF = 5;
+    public static final int GET_RESULTS = 6;
 
     /** SUBMIT_BATCH answers. */
     public static final int ACCEPTED = 0;

@@ -1,5 +1,6 @@
 package io.aot.consensus.node;
 
+import io.aot.consensus.app.Application;
 import io.aot.consensus.codec.CanonicalReader;
 import io.aot.consensus.codec.CanonicalReader.MalformedException;
 import io.aot.consensus.codec.CanonicalWriter;
@@ -78,6 +79,30 @@ public final class ValidatorClient implements AutoCloseable {
         CanonicalReader r = call(new CanonicalWriter().u8(RpcProtocol.GET_BLOCK).i64(height).toByteArray());
         try {
             return r.bool() ? codec.decodeCommittedBlock(r.bytes(Frames.MAX_FRAME_BYTES)) : null;
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    /** The result of each transaction of the block at {@code height}; null if unknown (not committed, or pruned). */
+    public List<Application.TxResult> results(long height) throws IOException {
+        CanonicalReader r = call(new CanonicalWriter().u8(RpcProtocol.GET_RESULTS).i64(height).toByteArray());
+        try {
+            if (!r.bool()) {
+                return null;
+            }
+            int n = r.count(WireCodec.Limits.defaults().maxBlockTxs(), "results");
+            List<Application.TxResult> results = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String code = r.string(256);
+                int events = r.count(64, "events");
+                List<String> e = new ArrayList<>(events);
+                for (int j = 0; j < events; j++) {
+                    e.add(r.string(1024));
+                }
+                results.add(new Application.TxResult(code, e));
+            }
+            return results;
         } catch (MalformedException e) {
             throw new IOException("bad answer: " + e.getMessage());
         }

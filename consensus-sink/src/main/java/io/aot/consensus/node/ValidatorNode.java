@@ -71,6 +71,9 @@ public final class ValidatorNode implements AutoCloseable {
     private final AtomicLong committedTxs = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gossipedBatchesDropped = new AtomicLong();
+    /** Transaction results of the most recent heights (rebuilt by the replay at start), for followers. */
+    private final java.util.TreeMap<Long, List<Application.TxResult>> resultsByHeight = new java.util.TreeMap<>();
+    static final int MAX_RESULT_HEIGHTS = 100_000;
     private volatile long committedHeight;
     private volatile boolean closed;
     private TendermintEngine engine;
@@ -244,6 +247,16 @@ public final class ValidatorNode implements AutoCloseable {
         }
 
         @Override
+        public void txResults(long height, List<Application.TxResult> results) {
+            synchronized (resultsByHeight) {
+                resultsByHeight.put(height, List.copyOf(results));
+                while (resultsByHeight.size() > MAX_RESULT_HEIGHTS) {
+                    resultsByHeight.pollFirstEntry();
+                }
+            }
+        }
+
+        @Override
         public void committed(Block block, CommitCertificate certificate) {
             CrashPoints.hit("after-block-commit");
             mempool.update(block.txs());
@@ -308,6 +321,7 @@ public final class ValidatorNode implements AutoCloseable {
                     return false;
                 }
                 case RpcProtocol.TX_PROOF -> Frames.write(out, txProof(r.i64(), r.i32()));
+                case RpcProtocol.GET_RESULTS -> Frames.write(out, results(r.i64()));
                 default -> {
                     Frames.write(out, new CanonicalWriter().u8(RpcProtocol.MALFORMED).toByteArray());
                     return false;
@@ -318,6 +332,22 @@ public final class ValidatorNode implements AutoCloseable {
             Frames.write(out, new CanonicalWriter().u8(RpcProtocol.MALFORMED).toByteArray());
             return false;
         }
+    }
+
+    private byte[] results(long height) {
+        List<Application.TxResult> results;
+        synchronized (resultsByHeight) {
+            results = resultsByHeight.get(height);
+        }
+        CanonicalWriter w = new CanonicalWriter().bool(results != null);
+        if (results != null) {
+            w.i32(results.size());
+            for (Application.TxResult r : results) {
+                w.string(r.code()).i32(r.events().size());
+                r.events().forEach(w::string);
+            }
+        }
+        return w.toByteArray();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.aot.avro.ChainTransfer;
+import io.aot.avro.CommittedTransaction;
 import io.aot.avro.Currency;
 import io.aot.avro.Money;
 import io.aot.avro.Rejection;
@@ -11,10 +12,12 @@ import io.aot.avro.SignatureAlgorithm;
 import io.aot.avro.TerminalPayment;
 import io.aot.avro.TransactionKind;
 import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.flink.source.BlockSource;
+import io.aot.consensus.node.Genesis;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
-import io.aot.jobs.ingest.registry.CassandraTerminalDirectory;
+import io.aot.jobs.store.LedgerStoreJob;
 import io.aot.ledger.state.LedgerStateMachine;
 import io.aot.ledger.terminal.Terminal;
 import io.aot.ledger.terminal.TerminalSigning;
@@ -155,6 +158,12 @@ class LedgerIngestJobIT {
             }
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings), txSink,
                     LedgerIngestJob.rejectionSink(settings), LedgerIngestJob.terminalDirectory(settings));
+            // The committed chain back out, in the same MiniCluster: BlockSource -> aot.ledger.committed.v1 + refusals.
+            LedgerStoreJob.wire(env, ValidatorTestnet.CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
+                            Genesis.read(net.genesisFile()), net.rpcAddresses(), 1, 0)),
+                    LedgerStoreJob.committedSink(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
+                            "store-it-" + ns),
+                    LedgerStoreJob.rejectionSink(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)));
             JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
             try {
                 int target = traffic.expectedCommitted.size();
@@ -170,22 +179,28 @@ class LedgerIngestJobIT {
                             .forEach(tx -> committedIds.add(txId(tx))));
                     return committedIds.size() >= target;
                 }, WAIT);
-                Map<String, String> rejections = readRejections(kafka, Topic.TX_REJECTED.nameIn(ns),
-                        traffic.expectedRejections);
                 if (fault == Fault.TASK_FAILURE) {
                     assertThat(FAIL_ONCE.get()).as("the injected failure happened").isFalse();
                 }
-                check(traffic, blocks, rejections, net);
+                check(kafka, ns, traffic, blocks, net);
             } finally {
                 job.cancel().get();
             }
         }
     }
 
-    private void check(Traffic traffic, List<WireCodec.CommittedBlock> blocks, Map<String, String> rejections,
-            ValidatorTestnet net) {
+    private void check(KafkaBroker kafka, String ns, Traffic traffic, List<WireCodec.CommittedBlock> blocks,
+            ValidatorTestnet net) throws Exception {
         List<LedgerStateMachine.Outcome> outcomes = new ArrayList<>();
         LedgerStateMachine ledger = net.replay(blocks, outcomes);
+        Set<String> ledgerRefusals = new java.util.TreeSet<>();
+        for (LedgerStateMachine.Outcome o : outcomes) {
+            if (!o.ok() && !"DUPLICATE_TX".equals(o.code())) {
+                ledgerRefusals.add("ledger:" + o.txId() + ":" + o.code());
+            }
+        }
+        Map<String, String> rejections = readRejections(kafka, Topic.TX_REJECTED.nameIn(ns),
+                traffic.expectedRejections + ledgerRefusals.size());
         // Each valid transaction has exactly one outcome that is not a replay refusal; replays post nothing.
         Map<String, Integer> decided = new HashMap<>();
         for (LedgerStateMachine.Outcome o : outcomes) {
@@ -228,7 +243,21 @@ class LedgerIngestJobIT {
             }
         }
 
-        assertThat(rejections).as("one rejection per bad record").hasSize(traffic.expectedRejections);
+        Set<String> ledgerRejected = new java.util.TreeSet<>();
+        rejections.forEach((k, v) -> {
+            if (k.startsWith("ledger:")) {
+                ledgerRejected.add(k + ":" + v);
+            }
+        });
+        assertThat(ledgerRejected).as("every ledger refusal is in the rejection topic").isEqualTo(ledgerRefusals);
+        assertThat(rejections).as("one rejection per bad record")
+                .hasSize(traffic.expectedRejections + ledgerRefusals.size());
+
+        // aot.ledger.committed.v1 (read_committed) holds exactly the committed set, each once.
+        Map<String, Integer> published = readCommitted(kafka, Topic.LEDGER_COMMITTED.nameIn(ns),
+                traffic.expectedCommitted.size());
+        assertThat(published.keySet()).isEqualTo(traffic.expectedCommitted.keySet());
+        assertThat(published.values()).as("each committed transaction published once").containsOnly(1);
         traffic.expectedReasons.forEach((rejectionKey, allowed) -> assertThat(rejections.get(rejectionKey))
                 .as("reason for %s", rejectionKey).isIn(allowed));
     }
@@ -389,7 +418,7 @@ class LedgerIngestJobIT {
             while (byCoordinates.size() < expected && System.nanoTime() < deadline) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
                     Rejection rej = codec.decode(r.value());
-                    String at = rej.getSourceTopic() + "/" + rej.getSourcePartition() + "/" + rej.getSourceOffset();
+                    String at = key(rej);
                     String previous = byCoordinates.put(at, rej.getReasonCode().toString());
                     assertThat(previous == null || previous.equals(rej.getReasonCode().toString())).isTrue();
                 }
@@ -398,14 +427,44 @@ class LedgerIngestJobIT {
             consumer.poll(Duration.ofSeconds(2)).forEach(r -> {
                 try {
                     Rejection rej = codec.decode(r.value());
-                    byCoordinates.put(rej.getSourceTopic() + "/" + rej.getSourcePartition() + "/" + rej.getSourceOffset(),
-                            rej.getReasonCode().toString());
+                    byCoordinates.put(key(rej), rej.getReasonCode().toString());
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
             });
         }
         return byCoordinates;
+    }
+
+    /** Source coordinates for refusals before consensus; {@code ledger:<tx id>} for the ledger's own. */
+    private static String key(Rejection r) {
+        return "ledger".contentEquals(r.getStage()) ? "ledger:" + r.getTxId()
+                : r.getSourceTopic() + "/" + r.getSourcePartition() + "/" + r.getSourceOffset();
+    }
+
+    /** Tx id -> how many times it was published, read with isolation.level=read_committed. */
+    private static Map<String, Integer> readCommitted(KafkaBroker kafka, String topic, int expected) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
+        Map<String, Integer> counts = new HashMap<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (counts.size() < expected && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    CommittedTransaction t = codec.decode(r.value());
+                    counts.merge(t.getTxId().toString(), 1, Integer::sum);
+                }
+            }
+            for (var r : consumer.poll(Duration.ofSeconds(3))) { // a duplicate would show here
+                counts.merge(codec.decode(r.value()).getTxId().toString(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /** Wraps the real sink and throws once, mid-stream, from inside a writer: a task failure Flink must recover. */

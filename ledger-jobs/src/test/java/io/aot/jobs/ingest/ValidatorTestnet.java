@@ -54,6 +54,10 @@ final class ValidatorTestnet implements AutoCloseable {
         nodes[i].stop(Duration.ofSeconds(5));
     }
 
+    Path genesisFile() {
+        return layout.homes().get(0).resolve("genesis.properties");
+    }
+
     List<String> rpcAddresses() {
         return layout.rpcPorts().stream().map(p -> "127.0.0.1:" + p).toList();
     }

@@ -1,0 +1,224 @@
+package io.aot.consensus.flink.source;
+
+import io.aot.consensus.app.Application;
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.node.ValidatorClient;
+import io.aot.consensus.types.Block;
+import io.aot.consensus.types.ValidatorSet;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches blocks on its own thread into a bounded queue (verified, with their results) and emits them whole from
+ * {@link #pollNext}, so a checkpoint always falls between blocks. The checkpointed height is the next one not yet
+ * emitted; fetched but unemitted blocks are simply fetched again after a restore.
+ */
+final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlockSourceReader.class);
+
+    /** A verified block with its results. */
+    private record Fetched(WireCodec.CommittedBlock block, List<Application.TxResult> results) {
+    }
+
+    private final BlockSource.Settings settings;
+    private final ValidatorSet validators;
+    private final BlockingQueue<Fetched> queue;
+    private final Counter rejectedBlocks;
+    private final Counter failovers;
+    private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile Throwable fetchFailure;
+    private Thread fetcher;
+    private long nextToEmit = -1;
+    private boolean noMoreSplits;
+
+    BlockSourceReader(BlockSource.Settings settings, SourceReaderContext context) {
+        this.settings = settings;
+        this.validators = settings.validatorSet();
+        this.queue = new ArrayBlockingQueue<>(settings.maxBufferedBlocks());
+        this.rejectedBlocks = context.metricGroup().counter("blocksFailingVerification");
+        this.failovers = context.metricGroup().counter("validatorFailovers");
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<CommittedTx> output) {
+        if (fetchFailure != null) {
+            throw new IllegalStateException("block fetcher failed", fetchFailure);
+        }
+        if (nextToEmit > 0 && settings.bounded() && nextToEmit > settings.stopAfterHeight()) {
+            return InputStatus.END_OF_INPUT;
+        }
+        Fetched f = queue.poll();
+        if (f == null) {
+            if (nextToEmit < 0 && noMoreSplits) {
+                return InputStatus.END_OF_INPUT; // another subtask owns the chain
+            }
+            available = new CompletableFuture<>();
+            if (!queue.isEmpty()) {
+                available.complete(null);
+            }
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        Block b = f.block().block();
+        assert b.height() == nextToEmit : "blocks are emitted in height order without gaps";
+        String hash = b.id().hex();
+        List<byte[]> txs = b.txs();
+        for (int i = 0; i < txs.size(); i++) {
+            output.collect(new CommittedTx(b.height(), i, txs.size(), hash, b.header().timeMillis(), f.results().get(i).code(),
+                    f.results().get(i).events().toArray(new String[0]), txs.get(i)), b.header().timeMillis());
+        }
+        nextToEmit = b.height() + 1;
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    @Override
+    public List<ChainSplit> snapshotState(long checkpointId) {
+        return nextToEmit < 0 ? List.of() : List.of(new ChainSplit(nextToEmit));
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return available;
+    }
+
+    @Override
+    public void addSplits(List<ChainSplit> splits) {
+        ChainSplit split = splits.get(0);
+        nextToEmit = split.nextHeight();
+        fetcher = new Thread(() -> fetchLoop(split.nextHeight()), "block-source-fetcher");
+        fetcher.setDaemon(true);
+        fetcher.start();
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        available.complete(null);
+    }
+
+    private void fetchLoop(long from) {
+        int validator = 0;
+        long next = from;
+        Hash previousId = null;
+        long backoffMs = settings.pollEvery().toMillis();
+        while (!closed && !(settings.bounded() && next > settings.stopAfterHeight())) {
+            String hostPort = settings.validatorHostPorts().get(validator);
+            try (ValidatorClient client = new ValidatorClient(settings.chainId(), address(hostPort))) {
+                if (previousId == null && next > 1) {
+                    WireCodec.CommittedBlock before = client.block(next - 1);
+                    String why = before == null ? "has no block " + (next - 1) : verify(before, null);
+                    if (why != null) {
+                        throw new VerificationException(why);
+                    }
+                    previousId = before.block().id();
+                }
+                while (!closed && !(settings.bounded() && next > settings.stopAfterHeight())) {
+                    WireCodec.CommittedBlock c = client.block(next);
+                    List<Application.TxResult> results = c == null ? null : client.results(next);
+                    if (c == null || results == null) {
+                        Thread.sleep(settings.pollEvery().toMillis());
+                        continue;
+                    }
+                    String why = verify(c, previousId);
+                    if (why == null && results.size() != c.block().txs().size()) {
+                        why = results.size() + " results for " + c.block().txs().size() + " transactions";
+                    }
+                    if (why != null) {
+                        throw new VerificationException(why);
+                    }
+                    while (!closed && !queue.offer(new Fetched(c, results), 100, TimeUnit.MILLISECONDS)) {
+                        available.complete(null); // bounded: wait for the task to drain
+                    }
+                    available.complete(null);
+                    previousId = c.block().id();
+                    next++;
+                    backoffMs = settings.pollEvery().toMillis();
+                }
+            } catch (VerificationException e) {
+                rejectedBlocks.inc();
+                LOG.warn("validator {} served block {} that fails verification ({}); trying the next validator",
+                        hostPort, next, e.getMessage());
+                validator = (validator + 1) % settings.validatorHostPorts().size();
+                failovers.inc();
+                sleep(backoffMs);
+            } catch (IOException e) {
+                LOG.info("validator {} unreachable ({}); trying the next validator", hostPort, e.toString());
+                validator = (validator + 1) % settings.validatorHostPorts().size();
+                failovers.inc();
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                fetchFailure = e;
+                available.complete(null);
+                return;
+            }
+        }
+        available.complete(null);
+    }
+
+    /** Null when the block is proven committed and linked; otherwise why not. */
+    private String verify(WireCodec.CommittedBlock c, Hash previousId) {
+        Block b = c.block();
+        String certificate = c.certificate().verify(settings.chainId(), validators, b.height(), b.id());
+        if (certificate != null) {
+            return certificate;
+        }
+        if (!b.txsMatchHeader()) {
+            return "transactions do not hash to the header's root";
+        }
+        if (previousId != null && !previousId.equals(b.header().lastBlockId())) {
+            return "does not link to the block before";
+        }
+        return null;
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        if (fetcher != null) {
+            fetcher.interrupt();
+            fetcher.join(5_000);
+        }
+    }
+
+    private static final class VerificationException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        VerificationException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.aot.jobs.store;
+
+import io.aot.avro.ChainTransfer;
+import io.aot.avro.CommittedTransaction;
+import io.aot.avro.Currency;
+import io.aot.avro.Money;
+import io.aot.avro.Posting;
+import io.aot.avro.PostingSide;
+import io.aot.avro.TerminalPayment;
+import io.aot.avro.TransactionKind;
+import io.aot.consensus.flink.source.CommittedTx;
+import io.aot.schemas.serde.AvroCodec;
+import io.aot.schemas.serde.AvroDecodeException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one committed transaction (bytes, result, events) into the {@link CommittedTransaction} record that analytics,
+ * ads and Cassandra read. Each ledger transfer event becomes a pair of postings: a debit of the receiving account and a
+ * credit of the giving one, in the transfer's currency (point assets {@code PT:<company>} count as {@code POINT}).
+ */
+public final class CommittedRecords {
+
+    private final String chainId;
+    private final AvroCodec<TerminalPayment> payments = AvroCodec.of(TerminalPayment.class);
+    private final AvroCodec<ChainTransfer> chainTransfers = AvroCodec.of(ChainTransfer.class);
+
+    public CommittedRecords(String chainId) {
+        this.chainId = chainId;
+    }
+
+    /** Null when the bytes are neither record (validators execute only decodable transactions, so: never). */
+    public CommittedTransaction toRecord(CommittedTx c) {
+        CommittedTransaction.Builder b = CommittedTransaction.newBuilder()
+                .setResultCode(c.resultCode).setChainId(chainId).setHeight(c.height).setIndexInBlock(c.index)
+                .setBlockHash(c.blockHashHex).setBlockTimeMillis(Instant.ofEpochMilli(c.blockTimeMillis))
+                .setPostings(postings(c.events));
+        try {
+            TerminalPayment p = payments.decode(c.tx);
+            return b.setTxId(p.getTxId()).setKind(p.getKind()).setEventTimeMillis(p.getCreatedAtMillis())
+                    .setTerminalId(p.getTerminalId()).setMerchantId(p.getMerchantId())
+                    .setMerchantCategory(p.getMerchantCategory()).setRegion(p.getRegion())
+                    .setAcquirerId(p.getAcquirerId()).setMethod(p.getMethod()).setWalletProvider(p.getWalletProvider())
+                    .setAmount(p.getAmount()).setCustomerToken(p.getCustomerToken())
+                    .setCustomerWallet(p.getCustomerWallet()).setOriginalTxId(p.getOriginalTxId())
+                    .setPointCompanyId(p.getPointCompanyId()).build();
+        } catch (AvroDecodeException notAPayment) {
+            try {
+                ChainTransfer t = chainTransfers.decode(c.tx);
+                return b.setTxId(t.getTransferId()).setKind(TransactionKind.CHAIN_TRANSFER)
+                        .setEventTimeMillis(t.getBlockTimeMillis()).setAmount(t.getAmount())
+                        .setCustomerWallet(t.getFromAddress()).setChainTxHash(t.getTxHash()).build();
+            } catch (AvroDecodeException e) {
+                return null;
+            }
+        }
+    }
+
+    static List<Posting> postings(String[] events) {
+        List<Posting> out = new ArrayList<>();
+        if (events == null) {
+            return out;
+        }
+        for (String e : events) {
+            String[] f = e.split("\\|");
+            if (f.length != 5 || !"transfer".equals(f[0])) {
+                continue;
+            }
+            Currency currency = f[3].startsWith("PT:") ? Currency.POINT : Currency.valueOf(f[3]);
+            Money amount = new Money(new BigDecimal(f[4]), currency);
+            out.add(new Posting(f[2], PostingSide.DEBIT, amount));
+            out.add(new Posting(f[1], PostingSide.CREDIT, amount));
+        }
+        return out;
+    }
+}

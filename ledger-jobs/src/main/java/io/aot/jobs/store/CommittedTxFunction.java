@@ -1,0 +1,59 @@
+package io.aot.jobs.store;
+
+import io.aot.avro.CommittedTransaction;
+import io.aot.avro.Rejection;
+import io.aot.consensus.flink.source.CommittedTx;
+import io.aot.jobs.ingest.functions.Rejections;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Every committed transaction becomes a {@link CommittedTransaction}; one the ledger refused (funds, refund bounds,
+ * unknown wallet, ...) also goes to the rejection topic with its reason, stage {@code ledger}, so every refusal of the
+ * platform is in one place. A {@code DUPLICATE_TX} outcome is a resubmission after a failover of a transaction
+ * committed before: it is neither a new transaction nor a refusal of one, so it is only counted.
+ */
+public final class CommittedTxFunction extends ProcessFunction<CommittedTx, CommittedTransaction> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String chainId;
+    private transient CommittedRecords records;
+    private transient Counter resubmissions;
+
+    public CommittedTxFunction(String chainId) {
+        this.chainId = chainId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        records = new CommittedRecords(chainId);
+        resubmissions = getRuntimeContext().getMetricGroup().counter("duplicateResubmissions");
+    }
+
+    @Override
+    public void processElement(CommittedTx c, Context ctx, Collector<CommittedTransaction> out) {
+        if ("DUPLICATE_TX".equals(c.resultCode)) {
+            resubmissions.inc();
+            return;
+        }
+        CommittedTransaction record = records.toRecord(c);
+        if (record == null) {
+            return;
+        }
+        out.collect(record);
+        if (!"OK".equals(c.resultCode)) {
+            ctx.output(Rejections.TAG, Rejection.newBuilder()
+                    .setRejectionId("ledger/" + chainId + "/" + c.height + "/" + c.index)
+                    .setStage("ledger").setReasonCode(c.resultCode)
+                    .setDetail("refused by the ledger at height " + c.height + ", recorded in block " + c.blockHashHex)
+                    .setTxId(record.getTxId()).setTerminalId(record.getTerminalId())
+                    .setOriginalBytes(ByteBuffer.wrap(c.tx)).setRejectedAtMillis(Instant.ofEpochMilli(c.blockTimeMillis))
+                    .build());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.aot.jobs.store;
+
+import io.aot.avro.CommittedTransaction;
+import io.aot.avro.Rejection;
+import io.aot.consensus.flink.source.BlockSource;
+import io.aot.consensus.flink.source.CommittedTx;
+import io.aot.consensus.node.Genesis;
+import io.aot.jobs.ingest.functions.Rejections;
+import io.aot.jobs.ingest.kafka.RejectionSerializer;
+import io.aot.schemas.topics.Topic;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The committed chain out to its readers: {@link BlockSource} (light-client verified, checkpointed height) -> one
+ * {@link CommittedTransaction} per committed transaction into {@code aot.ledger.committed.v1} with an exactly-once
+ * KafkaSink, and the ledger's refusals into {@code aot.tx.rejected.v1}. (The Cassandra tables of issue #6 are the next
+ * sink on this stream; not built yet.)
+ */
+public final class LedgerStoreJob {
+
+    private LedgerStoreJob() {
+    }
+
+    /** Program arguments: {@code --genesis FILE --validators h:p,h:p [--bootstrap-servers ..] [--committed-topic ..]}. */
+    public static void main(String[] args) throws Exception {
+        ParameterTool p = ParameterTool.fromArgs(args);
+        Genesis genesis = Genesis.read(Path.of(p.getRequired("genesis")));
+        List<String> validators = Arrays.stream(p.getRequired("validators").split(",")).map(String::trim).toList();
+        String bootstrap = p.get("bootstrap-servers", "127.0.0.1:9092");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 2_000), CheckpointingMode.EXACTLY_ONCE);
+        wire(env, genesis.chainId(),
+                new BlockSource(BlockSource.Settings.fromGenesis(genesis, validators, 1, 0)),
+                committedSink(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
+                        p.get("transactional-id-prefix", "aot-ledger-store")),
+                rejectionSink(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())));
+        env.execute("aot-ledger-store");
+    }
+
+    public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink) {
+        SingleOutputStreamOperator<CommittedTransaction> committed = env
+                .fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source").uid("block-source")
+                .setParallelism(1) // a chain is one sequence
+                .process(new CommittedTxFunction(chainId)).name("committed-records").uid("committed-records")
+                .setParallelism(1);
+        committed.sinkTo(committedSink).name("committed-topic").uid("committed-topic").setParallelism(1);
+        committed.getSideOutput(Rejections.TAG).sinkTo(rejectionSink).name("ledger-rejections")
+                .uid("ledger-rejections").setParallelism(1);
+    }
+
+    /** Exactly once: records become visible to read_committed consumers when the checkpoint that holds them completes. */
+    public static Sink<CommittedTransaction> committedSink(String bootstrap, String topic, String transactionalIdPrefix) {
+        Properties producer = new Properties();
+        producer.setProperty("transaction.timeout.ms", "600000");
+        return KafkaSink.<CommittedTransaction>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new CommittedTransactionSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
+    public static Sink<Rejection> rejectionSink(String bootstrap, String topic) {
+        return KafkaSink.<Rejection>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new RejectionSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}
