@@ -83,6 +83,7 @@ class LedgerIngestJobIT {
     private static final Instant DAY = TestFleet.DAY;
     private static final Fleet FLEET = TestFleet.fleet(SEED);
     private static final String REVOKED_TERMINAL = "M000000-T8";
+    private static final String ORPHAN_REFUND = "orphan-refund-1";
     private static final Ed25519PrivateKeyParameters REVOKED_KEY = new Ed25519PrivateKeyParameters(new byte[32], 0);
 
     /** Trips one injected failure in the sink per test run (the MiniCluster runs in this JVM). */
@@ -199,6 +200,9 @@ class LedgerIngestJobIT {
                 ledgerRefusals.add("ledger:" + o.txId() + ":" + o.code());
             }
         }
+        assertThat(ledgerRefusals).contains("ledger:" + ORPHAN_REFUND + ":UNKNOWN_ORIGINAL");
+        System.out.printf("replayed %d outcomes: %d OK, %d refused by the ledger%n", outcomes.size(),
+                outcomes.stream().filter(LedgerStateMachine.Outcome::ok).count(), ledgerRefusals.size());
         Map<String, String> rejections = readRejections(kafka, Topic.TX_REJECTED.nameIn(ns),
                 traffic.expectedRejections + ledgerRefusals.size());
         // Each valid transaction has exactly one outcome that is not a replay refusal; replays post nothing.
@@ -329,6 +333,14 @@ class LedgerIngestJobIT {
                     .setTerminalId(REVOKED_TERMINAL).setKeyId(REVOKED_TERMINAL + "#1").setTerminalSequence(1).build();
             send(producer, t, terminalTopic, REVOKED_TERMINAL,
                     ts, codec.encode(sign(stolen, REVOKED_KEY)), "TERMINAL_REVOKED");
+            // Valid to every check before consensus, refused by the ledger: a refund of a payment that never was.
+            TerminalPayment orphanRefund = TerminalPayment.newBuilder(lastValid).setTxId(ORPHAN_REFUND)
+                    .setKind(TransactionKind.REFUND).setOriginalTxId("never-paid")
+                    .setTerminalSequence(lastValid.getTerminalSequence() + 1).build();
+            producer.send(new ProducerRecord<>(terminalTopic, null, ts, lastValid.getTerminalId(),
+                    codec.encode(sign(orphanRefund, terminal.deviceKey())))).get();
+            t.expectedCommitted.put(ORPHAN_REFUND, orphanRefund);
+            t.sent++;
             byte[] huge = new byte[200 * 1024];
             byte[] valid = codec.encode(lastValid);
             System.arraycopy(valid, 0, huge, 0, valid.length);
