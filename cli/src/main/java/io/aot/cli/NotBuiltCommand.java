@@ -15,7 +15,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     static final int EXIT_NOT_BUILT = 3;
 
     static final List<NotBuiltCommand> PLANNED = List.of(
-            new NotBuiltCommand("demo", 6, "Run the whole platform on embedded defaults and show it working"),
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
             new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
             new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),

@@ -13,12 +13,12 @@ import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 
 /** Creates the platform's topics and tables on a running stack, idempotently, and says what it did. */
-final class StackProvisioning {
+public final class StackProvisioning {
 
     private StackProvisioning() {
     }
 
-    static List<TopicAdmin.Outcome> createTopics(PrintStream out, KafkaBroker kafka, String namespace) throws Exception {
+    public static List<TopicAdmin.Outcome> createTopics(PrintStream out, KafkaBroker kafka, String namespace) throws Exception {
         long t0 = System.nanoTime();
         try (Admin admin = kafka.newAdmin()) {
             List<TopicAdmin.Outcome> outcomes = TopicAdmin.ensureTopics(admin, namespace, (short) 1, Duration.ofSeconds(60));
@@ -30,7 +30,7 @@ final class StackProvisioning {
         }
     }
 
-    static int applyDdl(PrintStream out, CassandraNode cassandra, Keyspace keyspace, String name, Replication replication) {
+    public static int applyDdl(PrintStream out, CassandraNode cassandra, Keyspace keyspace, String name, Replication replication) {
         long t0 = System.nanoTime();
         try (CqlSession session = cassandra.newSession()) {
             int statements = CqlSchema.apply(keyspace, name, replication, session::execute);
