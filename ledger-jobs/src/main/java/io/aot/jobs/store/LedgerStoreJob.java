@@ -21,12 +21,15 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.Collector;
 
 /**
  * The committed chain out to its readers: {@link BlockSource} (light-client verified, checkpointed height) -> one
  * {@link CommittedTransaction} per committed transaction into {@code aot.ledger.committed.v1} with an exactly-once
- * KafkaSink, and the ledger's refusals into {@code aot.tx.rejected.v1}. (The Cassandra tables of issue #6 are the next
- * sink on this stream; not built yet.)
+ * KafkaSink, the ledger's refusals into {@code aot.tx.rejected.v1}, and (when a Cassandra contact point is given) the
+ * query tables {@code transactions_by_id}, {@code transactions_by_merchant_day} and {@code postings_by_account_day}
+ * through flink-connector-cassandra, as idempotent upserts.
  */
 public final class LedgerStoreJob {
 
@@ -45,12 +48,15 @@ public final class LedgerStoreJob {
                 new BlockSource(BlockSource.Settings.fromGenesis(genesis, validators, 1, 0)),
                 committedSink(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
-                rejectionSink(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())));
+                rejectionSink(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
+                p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"));
         env.execute("aot-ledger-store");
     }
 
+    /** @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables */
     public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
-            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink) {
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
+            String ledgerKeyspace) {
         SingleOutputStreamOperator<CommittedTransaction> committed = env
                 .fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source").uid("block-source")
                 .setParallelism(1) // a chain is one sequence
@@ -59,6 +65,26 @@ public final class LedgerStoreJob {
         committed.sinkTo(committedSink).name("committed-topic").uid("committed-topic").setParallelism(1);
         committed.getSideOutput(Rejections.TAG).sinkTo(rejectionSink).name("ledger-rejections")
                 .uid("ledger-rejections").setParallelism(1);
+        if (cassandraContactPoint != null) {
+            LedgerTableRows rows = new LedgerTableRows();
+            LedgerClusterBuilder cluster = new LedgerClusterBuilder(cassandraContactPoint);
+            table(committed.map(rows::transactionById), LedgerTableRows.TRANSACTIONS_BY_ID, ledgerKeyspace, cluster);
+            table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> {
+                Row r = rows.transactionByMerchantDay(t);
+                if (r != null) {
+                    out.collect(r);
+                }
+            }), LedgerTableRows.TRANSACTIONS_BY_MERCHANT_DAY, ledgerKeyspace, cluster);
+            table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> rows.postings(t).forEach(out::collect)),
+                    LedgerTableRows.POSTINGS_BY_ACCOUNT_DAY, ledgerKeyspace, cluster);
+        }
+    }
+
+    private static void table(SingleOutputStreamOperator<Row> rows, LedgerTableRows.Table table, String keyspace,
+            LedgerClusterBuilder cluster) {
+        rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows").setParallelism(1)
+                .addSink(new LedgerRowSink(table.types().length, table.upsert(keyspace), cluster))
+                .name("cassandra-" + table.name()).uid("cassandra-" + table.name()).setParallelism(1);
     }
 
     /** Exactly once: records become visible to read_committed consumers when the checkpoint that holds them completes. */

@@ -136,6 +136,10 @@ class LedgerIngestJobIT {
             TopicAdmin.ensureTopics(admin, ns, (short) 1, Duration.ofSeconds(30));
         }
         Traffic traffic = produce(kafka, ns);
+        String storeKeyspace = "aot_ledger_store_" + ns;
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.LEDGER, storeKeyspace, Replication.simple(1), s::execute);
+        }
         System.out.printf("[%s] produced %d records: %d to commit, %d to reject%n", fault, traffic.sent,
                 traffic.expectedCommitted.size(), traffic.expectedRejections);
 
@@ -164,7 +168,8 @@ class LedgerIngestJobIT {
                             Genesis.read(net.genesisFile()), net.rpcAddresses(), 1, 0)),
                     LedgerStoreJob.committedSink(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
                             "store-it-" + ns),
-                    LedgerStoreJob.rejectionSink(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)));
+                    LedgerStoreJob.rejectionSink(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)),
+                    cassandra.contactPoint(), storeKeyspace);
             JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
             try {
                 int target = traffic.expectedCommitted.size();
@@ -184,6 +189,7 @@ class LedgerIngestJobIT {
                     assertThat(FAIL_ONCE.get()).as("the injected failure happened").isFalse();
                 }
                 check(kafka, ns, traffic, blocks, net);
+                checkTables(cassandra, storeKeyspace, traffic);
             } finally {
                 job.cancel().get();
             }
@@ -446,6 +452,44 @@ class LedgerIngestJobIT {
             });
         }
         return byCoordinates;
+    }
+
+    /**
+     * The ledger tables in Cassandra hold each committed transaction once (primary keys make replays upserts), and
+     * the postings balance per currency.
+     */
+    private static void checkTables(CassandraNode cassandra, String ks, Traffic traffic) throws Exception {
+        try (CqlSession s = cassandra.newSession()) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            Map<String, String> byId = new HashMap<>();
+            while (byId.size() < traffic.expectedCommitted.size() && System.nanoTime() < deadline) {
+                byId.clear();
+                s.execute("SELECT tx_id, result_code FROM " + ks + ".transactions_by_id")
+                        .forEach(r -> byId.put(r.getString(0), r.getString(1)));
+                Thread.sleep(500);
+            }
+            assertThat(byId.keySet()).as("transactions_by_id").isEqualTo(traffic.expectedCommitted.keySet());
+            assertThat(byId.get(ORPHAN_REFUND)).isEqualTo("UNKNOWN_ORIGINAL");
+            long withMerchant = traffic.expectedCommitted.values().stream().filter(p -> p != null).count();
+            long merchantRows = 0;
+            Map<String, BigInteger> net = new HashMap<>();
+            while (System.nanoTime() < deadline) {
+                merchantRows = s.execute("SELECT count(*) FROM " + ks + ".transactions_by_merchant_day").one().getLong(0);
+                net.clear();
+                for (var r : s.execute("SELECT side, currency, amount_minor FROM " + ks + ".postings_by_account_day")) {
+                    BigInteger a = r.getBigInteger(2);
+                    net.merge(r.getString(1), "DEBIT".equals(r.getString(0)) ? a : a.negate(), BigInteger::add);
+                }
+                if (merchantRows == withMerchant && !net.isEmpty()
+                        && net.values().stream().allMatch(v -> v.signum() == 0)) {
+                    break; // the sinks write asynchronously: wait for the last legs rather than judge a partial state
+                }
+                Thread.sleep(500);
+            }
+            assertThat(merchantRows).as("transactions_by_merchant_day").isEqualTo(withMerchant);
+            assertThat(net).as("postings per currency").isNotEmpty().allSatisfy((currency, sum) ->
+                    assertThat(sum).as(currency).isZero());
+        }
     }
 
     /** Source coordinates for refusals before consensus; {@code ledger:<tx id>} for the ledger's own. */

@@ -1,0 +1,122 @@
+package io.aot.jobs.store;
+
+import com.datastax.driver.core.LocalDate;
+import io.aot.avro.CommittedTransaction;
+import io.aot.avro.Posting;
+import io.aot.schemas.serde.AvroCodec;
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.RowTypeInfo;
+import org.apache.flink.types.Row;
+
+/**
+ * The rows of the committed ledger's query tables (schemas' aot_ledger.cql), one upsert statement per table, keyed by
+ * what makes a row unique: a replay after a failover writes the same rows again and changes nothing. Days are
+ * calendar days in Asia/Seoul, the market's own.
+ */
+public final class LedgerTableRows implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    static final ZoneId MARKET_ZONE = ZoneId.of("Asia/Seoul");
+
+    /** One table: its upsert and the types of its bind values, in order. */
+    public record Table(String name, String columns, TypeInformation<?>[] types) implements Serializable {
+        public String upsert(String keyspace) {
+            String marks = String.join(",", java.util.Collections.nCopies(types.length, "?"));
+            return "INSERT INTO " + keyspace + "." + name + " (" + columns + ") VALUES (" + marks + ")";
+        }
+
+        public RowTypeInfo rowType() {
+            return new RowTypeInfo(types);
+        }
+    }
+
+    private static final TypeInformation<Date> TS = TypeInformation.of(Date.class);
+    // Flink's own serializers travel these (Kryo cannot open java.nio on Java 17); LedgerRowSink converts them to the
+    // driver's types (driver LocalDate for CQL date, ByteBuffer for blob) at the last moment.
+    private static final TypeInformation<java.sql.Date> DAY = Types.SQL_DATE;
+    private static final TypeInformation<byte[]> BLOB = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    public static final Table TRANSACTIONS_BY_ID = new Table("transactions_by_id",
+            "tx_id, kind, result_code, height, index_in_block, block_hash, block_time, event_time, terminal_id, "
+                    + "merchant_id, acquirer_id, method, wallet_provider, currency, amount_minor, original_tx_id, record",
+            new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.STRING, Types.LONG, Types.INT, Types.STRING, TS,
+                TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.BIG_INT,
+                Types.STRING, BLOB});
+
+    public static final Table TRANSACTIONS_BY_MERCHANT_DAY = new Table("transactions_by_merchant_day",
+            "merchant_id, day, block_time, tx_id, kind, result_code, method, wallet_provider, currency, amount_minor, "
+                    + "terminal_id, height",
+            new TypeInformation<?>[] {Types.STRING, DAY, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
+                Types.STRING, Types.STRING, Types.BIG_INT, Types.STRING, Types.LONG});
+
+    public static final Table POSTINGS_BY_ACCOUNT_DAY = new Table("postings_by_account_day",
+            "account_id, day, height, index_in_block, leg, tx_id, side, currency, amount_minor, block_time",
+            new TypeInformation<?>[] {Types.STRING, DAY, Types.LONG, Types.INT, Types.INT, Types.STRING, Types.STRING,
+                Types.STRING, Types.BIG_INT, TS});
+
+    private transient AvroCodec<CommittedTransaction> codec;
+
+    public Row transactionById(CommittedTransaction t) {
+        if (codec == null) {
+            codec = AvroCodec.of(CommittedTransaction.class);
+        }
+        return Row.of(s(t.getTxId()), t.getKind().name(), s(t.getResultCode()), t.getHeight(), t.getIndexInBlock(),
+                s(t.getBlockHash()), date(t.getBlockTimeMillis()), date(t.getEventTimeMillis()), s(t.getTerminalId()),
+                s(t.getMerchantId()), s(t.getAcquirerId()), t.getMethod().name(), t.getWalletProvider().name(),
+                t.getAmount().getCurrency().name(), amount(t.getAmount().getAmountMinor()), s(t.getOriginalTxId()),
+                codec.encode(t));
+    }
+
+    /** Null for a transaction without a merchant (a chain transfer). */
+    public Row transactionByMerchantDay(CommittedTransaction t) {
+        if (t.getMerchantId() == null) {
+            return null;
+        }
+        return Row.of(s(t.getMerchantId()), day(t.getBlockTimeMillis()), date(t.getBlockTimeMillis()), s(t.getTxId()),
+                t.getKind().name(), s(t.getResultCode()), t.getMethod().name(), t.getWalletProvider().name(),
+                t.getAmount().getCurrency().name(), amount(t.getAmount().getAmountMinor()), s(t.getTerminalId()),
+                t.getHeight());
+    }
+
+    public List<Row> postings(CommittedTransaction t) {
+        List<Row> rows = new java.util.ArrayList<>();
+        List<Posting> postings = t.getPostings();
+        for (int leg = 0; leg < postings.size(); leg++) {
+            Posting p = postings.get(leg);
+            rows.add(Row.of(s(p.getAccount()), day(t.getBlockTimeMillis()), t.getHeight(), t.getIndexInBlock(), leg,
+                    s(t.getTxId()), p.getSide().name(), p.getAmount().getCurrency().name(),
+                    amount(p.getAmount().getAmountMinor()), date(t.getBlockTimeMillis())));
+        }
+        return rows;
+    }
+
+    static java.sql.Date day(Instant at) {
+        return java.sql.Date.valueOf(at.atZone(MARKET_ZONE).toLocalDate());
+    }
+
+    /** A CQL date for the driver from the row's day. */
+    static LocalDate cqlDate(java.sql.Date day) {
+        java.time.LocalDate d = day.toLocalDate();
+        return LocalDate.fromYearMonthDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+    }
+
+    private static Date date(Instant at) {
+        return Date.from(at);
+    }
+
+    private static BigInteger amount(java.math.BigDecimal minor) {
+        return minor.toBigIntegerExact();
+    }
+
+    private static String s(CharSequence c) {
+        return c == null ? null : c.toString();
+    }
+}
