@@ -17,7 +17,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     static final List<NotBuiltCommand> PLANNED = List.of(
             new NotBuiltCommand("gateway", 4, "HTTP gateway for signed terminal payments"),
             new NotBuiltCommand("chain", 4, "Follow AOT transfers on Klaytn"),
-            new NotBuiltCommand("receipt", 6, "Print and verify a committed transaction's receipt"),
             new NotBuiltCommand("report", 7, "Render the market analytics report"),
             new NotBuiltCommand("segments", 8, "List and export advertising audience segments"));
 

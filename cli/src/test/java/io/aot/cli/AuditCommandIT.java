@@ -119,6 +119,119 @@ class AuditCommandIT {
         assertThat(report).contains(txs.size() + " terminal payments");
     }
 
+    /**
+     * {@code aot receipt}: a real receipt verifies, offline too; each kind of tampering (transaction, proof,
+     * certificate, named id) and a certificate checked against other signers' genesis fail with the check at fault.
+     */
+    @Test
+    void receiptsVerifyAndEveryTamperingFails(CassandraNode cassandra) throws Exception {
+        Instant day = Instant.parse("2026-11-22T15:00:00Z");
+        Fleet fleet = Fleet.generate(6, 20, 200);
+        Testnet.Layout net = Testnet.init(dir.resolve("net"), 4, FreePorts.allocate(8), CHAIN,
+                new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200), fleet.ledgerGenesis(1000));
+        Testnet.Layout strangers = Testnet.init(dir.resolve("strangers"), 4, FreePorts.allocate(8), CHAIN,
+                new TimeoutConfig(1000, 500, 500, 250, 500, 250, 200), fleet.ledgerGenesis(1000));
+        List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
+        for (int i = 0; i < 4; i++) {
+            nodes.add(ChildJvm.named("receipt-validator" + i).classpath(cp).jvmArgs("-Xmx256m", "-XX:+UseSerialGC")
+                    .mainClass(ValidatorMain.class.getName()).args("--home", net.homes().get(i).toString())
+                    .workDir(net.homes().get(i), false).logFile(net.homes().get(i).resolve("validator.log")).start());
+        }
+        AvroCodec<TerminalPayment> codec = AvroCodec.of(TerminalPayment.class);
+        PaymentSimulator sim = new PaymentSimulator(fleet, 6, 30, day, 0);
+        List<byte[]> txs = new ArrayList<>();
+        while (sim.hasNext()) {
+            txs.add(codec.encode(sim.next().payment()));
+        }
+        String txId = codec.decode(txs.get(17)).getTxId();
+        try (BatchSubmitter submitter = new BatchSubmitter(CHAIN, net.rpcPorts().stream()
+                .map(p -> new InetSocketAddress("127.0.0.1", p)).toList(), NodeConfig.readKey(net.endorserKey()),
+                Duration.ofSeconds(60))) {
+            assertThat(submitter.submit(txs).accepted()).isTrue();
+        }
+        long top = awaitTxs(net.rpcPorts().get(2), txs.size());
+        long height = 0;
+        int index = -1;
+        try (ValidatorClient c = new ValidatorClient(CHAIN, new InetSocketAddress("127.0.0.1", net.rpcPorts().get(2)))) {
+            for (long h = 1; h <= top && index < 0; h++) {
+                List<byte[]> block = c.block(h).block().txs();
+                for (int i = 0; i < block.size(); i++) {
+                    if (Arrays.equals(block.get(i), txs.get(17))) {
+                        height = h;
+                        index = i;
+                    }
+                }
+            }
+        }
+        assertThat(index).isNotNegative();
+        String genesis = net.homes().get(0).resolve("genesis.properties").toString();
+        Path file = dir.resolve("payment.receipt");
+        Run fetched = run("receipt", txId, "--validator", "127.0.0.1:" + net.rpcPorts().get(3), "--genesis", genesis,
+                "--height", Long.toString(height), "--index", Integer.toString(index), "--out", file.toString());
+        assertThat(fetched.exit()).isZero();
+        assertThat(fetched.out()).contains("verdict       VALID", txId);
+        assertThat(run("receipt", "--verify", file.toString(), "--genesis", genesis).exit()).isZero();
+
+        assertThat(tampered(file, "tx", genesis)).contains("INVALID at MERKLE_PROOF");
+        assertThat(tampered(file, "proof.aunts", genesis)).contains("INVALID at MERKLE_PROOF");
+        assertThat(tampered(file, "certificate", genesis)).contains("INVALID at CERTIFICATE");
+        java.util.Properties p = load(file);
+        p.setProperty("tx_id", "someone-elses-tx");
+        Path renamed = store(p, "renamed.receipt");
+        assertThat(run("receipt", "--verify", renamed.toString(), "--genesis", genesis).out())
+                .contains("INVALID at TX_ID");
+        Run otherSigners = run("receipt", "--verify", file.toString(), "--genesis",
+                strangers.homes().get(0).resolve("genesis.properties").toString());
+        assertThat(otherSigners.exit()).isEqualTo(1);
+        assertThat(otherSigners.out()).contains("INVALID at CERTIFICATE", "bad signature from validator");
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.commandLine().execute(args);
+            return new Run(exit, buffer.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    /** Flips one hex digit in the middle of a field's last value and verifies; returns what the command printed. */
+    private String tampered(Path receipt, String field, String genesis) throws Exception {
+        java.util.Properties p = load(receipt);
+        String v = p.getProperty(field);
+        int at = field.equals("certificate") ? v.length() - 10 : v.length() / 2;
+        while (v.charAt(at) == ',') {
+            at++; // a hex digit, not the separator between aunts
+        }
+        char flipped = v.charAt(at) == '0' ? '1' : '0';
+        p.setProperty(field, v.substring(0, at) + flipped + v.substring(at + 1));
+        Run r = run("receipt", "--verify", store(p, field + ".receipt").toString(), "--genesis", genesis);
+        assertThat(r.exit()).as(field).isEqualTo(1);
+        return r.out();
+    }
+
+    private static java.util.Properties load(Path file) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = java.nio.file.Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private Path store(java.util.Properties p, String name) throws Exception {
+        Path f = dir.resolve(name);
+        try (var w = java.nio.file.Files.newBufferedWriter(f)) {
+            p.store(w, null);
+        }
+        return f;
+    }
+
     /** Waits until validator at {@code rpcPort} committed at least {@code n} transactions; returns the height. */
     private static long awaitTxs(int rpcPort, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
