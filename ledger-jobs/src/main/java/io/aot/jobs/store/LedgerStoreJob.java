@@ -8,13 +8,21 @@ import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.kafka.RejectionSerializer;
 import io.aot.schemas.topics.Topic;
+import io.aot.ledger.state.LedgerGenesis;
+import io.aot.ledger.state.LedgerGenesisFile;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple6;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -49,14 +57,18 @@ public final class LedgerStoreJob {
                 committedSink(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
                 rejectionSink(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
-                p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"));
+                p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"),
+                p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
         env.execute("aot-ledger-store");
     }
 
-    /** @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables */
+    /**
+     * @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables
+     * @param ledgerGenesis the validators' ledger genesis (opening balances), or null for no {@code balances} table
+     */
     public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
-            String ledgerKeyspace) {
+            String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         SingleOutputStreamOperator<CommittedTransaction> committed = env
                 .fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source").uid("block-source")
                 .setParallelism(1) // a chain is one sequence
@@ -77,7 +89,45 @@ public final class LedgerStoreJob {
             }), LedgerTableRows.TRANSACTIONS_BY_MERCHANT_DAY, ledgerKeyspace, cluster);
             table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> rows.postings(t).forEach(out::collect)),
                     LedgerTableRows.POSTINGS_BY_ACCOUNT_DAY, ledgerKeyspace, cluster);
+            if (ledgerGenesis != null) {
+                balances(env, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
+            }
         }
+    }
+
+    /** Genesis balances (write timestamp 0) and, keyed by account and currency, every balance after a posting. */
+    private static void balances(StreamExecutionEnvironment env, SingleOutputStreamOperator<CommittedTransaction> committed,
+            LedgerTableRows rows, Map<String, String> opening, String keyspace, LedgerClusterBuilder cluster) {
+        List<Row> genesisRows = new ArrayList<>();
+        opening.forEach((key, amount) -> {
+            int bar = key.lastIndexOf('|');
+            genesisRows.add(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
+                    new java.util.Date(0), 0L));
+        });
+        LedgerTableRows.Table table = LedgerTableRows.BALANCES;
+        if (!genesisRows.isEmpty()) {
+            env.fromData(genesisRows, table.rowType()).name("genesis-balances").uid("genesis-balances")
+                    .setParallelism(1)
+                    .addSink(new LedgerRowSink(table.types().length, table.upsert(keyspace), cluster))
+                    .name("cassandra-genesis-balances").uid("cassandra-genesis-balances").setParallelism(1);
+        }
+        table(committed.flatMap((CommittedTransaction t,
+                        Collector<Tuple6<String, String, BigInteger, Long, Long, Long>> out) ->
+                        rows.deltas(t).forEach(out::collect))
+                .returns(Types.TUPLE(Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, Types.LONG, Types.LONG))
+                .name("posting-deltas").uid("posting-deltas").setParallelism(1)
+                .keyBy(d -> d.f0 + "|" + d.f1)
+                .process(new BalanceFunction(opening)), table, keyspace, cluster);
+    }
+
+    /** {@code account|currency} -> opening balance, summed over the assets that share a currency column. */
+    static Map<String, String> openingBalances(LedgerGenesis genesis) {
+        Map<String, BigInteger> sums = new TreeMap<>();
+        genesis.balances().forEach((account, byAsset) -> byAsset.forEach((asset, amount) ->
+                sums.merge(account + "|" + LedgerTableRows.currencyOf(asset.code()), amount, BigInteger::add)));
+        Map<String, String> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, v.toString()));
+        return out;
     }
 
     private static void table(SingleOutputStreamOperator<Row> rows, LedgerTableRows.Table table, String keyspace,

@@ -26,11 +26,21 @@ public final class LedgerTableRows implements Serializable {
     private static final long serialVersionUID = 1L;
     static final ZoneId MARKET_ZONE = ZoneId.of("Asia/Seoul");
 
-    /** One table: its upsert and the types of its bind values, in order. */
-    public record Table(String name, String columns, TypeInformation<?>[] types) implements Serializable {
+    /**
+     * One table: its upsert and the types of its bind values, in order. With {@code writeTimestamp}, the last bind
+     * value is the write's timestamp ({@code USING TIMESTAMP}), not a column.
+     */
+    public record Table(String name, String columns, TypeInformation<?>[] types, boolean writeTimestamp)
+            implements Serializable {
+        public Table(String name, String columns, TypeInformation<?>[] types) {
+            this(name, columns, types, false);
+        }
+
         public String upsert(String keyspace) {
-            String marks = String.join(",", java.util.Collections.nCopies(types.length, "?"));
-            return "INSERT INTO " + keyspace + "." + name + " (" + columns + ") VALUES (" + marks + ")";
+            int columnCount = types.length - (writeTimestamp ? 1 : 0);
+            String marks = String.join(",", java.util.Collections.nCopies(columnCount, "?"));
+            return "INSERT INTO " + keyspace + "." + name + " (" + columns + ") VALUES (" + marks + ")"
+                    + (writeTimestamp ? " USING TIMESTAMP ?" : "");
         }
 
         public RowTypeInfo rowType() {
@@ -61,6 +71,46 @@ public final class LedgerTableRows implements Serializable {
             "account_id, day, height, index_in_block, leg, tx_id, side, currency, amount_minor, block_time",
             new TypeInformation<?>[] {Types.STRING, DAY, Types.LONG, Types.INT, Types.INT, Types.STRING, Types.STRING,
                 Types.STRING, Types.BIG_INT, TS});
+
+    /** Written with the chain position as the write timestamp: newer balances always win. */
+    public static final Table BALANCES = new Table("balances",
+            "account_id, currency, balance_minor, as_of_height, updated_at",
+            new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, TS, Types.LONG}, true);
+
+    /** Posting legs per transaction the balance timestamps leave room for (a transaction has 2 to 6). */
+    static final int MAX_LEGS = 64;
+
+    /** A position along the chain that orders every transaction: height, then index in block. */
+    public static long chainPosition(long height, int index) {
+        return height * 1_000_000L + index;
+    }
+
+    /** The posting legs of a transaction as balance deltas: (account, currency, signed amount, height, position, time). */
+    public List<org.apache.flink.api.java.tuple.Tuple6<String, String, BigInteger, Long, Long, Long>> deltas(
+            CommittedTransaction t) {
+        List<org.apache.flink.api.java.tuple.Tuple6<String, String, BigInteger, Long, Long, Long>> out =
+                new java.util.ArrayList<>();
+        List<Posting> postings = t.getPostings();
+        if (postings.size() > MAX_LEGS) {
+            throw new IllegalStateException(t.getTxId() + " has " + postings.size() + " legs, more than " + MAX_LEGS);
+        }
+        for (int leg = 0; leg < postings.size(); leg++) {
+            Posting p = postings.get(leg);
+            BigInteger a = amount(p.getAmount().getAmountMinor());
+            // The leg is part of the write timestamp: one account can take two legs of one transaction (a payment
+            // and its fee), and Cassandra breaks a timestamp tie by the larger value, not the later write.
+            out.add(org.apache.flink.api.java.tuple.Tuple6.of(s(p.getAccount()), p.getAmount().getCurrency().name(),
+                    p.getSide() == io.aot.avro.PostingSide.DEBIT ? a : a.negate(), t.getHeight(),
+                    chainPosition(t.getHeight(), t.getIndexInBlock()) * MAX_LEGS + leg,
+                    t.getBlockTimeMillis().toEpochMilli()));
+        }
+        return out;
+    }
+
+    /** Ledger asset codes as the tables' currency: {@code PT:<company>} is POINT (the account names the company). */
+    public static String currencyOf(String assetCode) {
+        return assetCode.startsWith("PT:") ? "POINT" : assetCode;
+    }
 
     private transient AvroCodec<CommittedTransaction> codec;
 

@@ -169,7 +169,7 @@ class LedgerIngestJobIT {
                     LedgerStoreJob.committedSink(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
                             "store-it-" + ns),
                     LedgerStoreJob.rejectionSink(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)),
-                    cassandra.contactPoint(), storeKeyspace);
+                    cassandra.contactPoint(), storeKeyspace, FLEET.ledgerGenesis(10_000));
             JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
             try {
                 int target = traffic.expectedCommitted.size();
@@ -190,6 +190,7 @@ class LedgerIngestJobIT {
                 }
                 check(kafka, ns, traffic, blocks, net);
                 checkTables(cassandra, storeKeyspace, traffic);
+                checkBalances(cassandra, storeKeyspace, net.replay(blocks, new ArrayList<>()));
             } finally {
                 job.cancel().get();
             }
@@ -490,6 +491,38 @@ class LedgerIngestJobIT {
             assertThat(net).as("postings per currency").isNotEmpty().allSatisfy((currency, sum) ->
                     assertThat(sum).as(currency).isZero());
         }
+    }
+
+    /** The balances table equals the replayed ledger's balances (point assets under POINT), once the sinks caught up. */
+    private static void checkBalances(CassandraNode cassandra, String ks, LedgerStateMachine ledger) throws Exception {
+        Map<String, BigInteger> expected = new java.util.TreeMap<>();
+        ledger.balances().forEach((key, amount) -> {
+            int bar = key.lastIndexOf('|');
+            String asset = key.substring(bar + 1);
+            expected.merge(key.substring(0, bar) + "|" + (asset.startsWith("PT:") ? "POINT" : asset), amount,
+                    BigInteger::add);
+        });
+        Map<String, BigInteger> got = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (CqlSession s = cassandra.newSession()) {
+            do {
+                got.clear();
+                s.execute("SELECT account_id, currency, balance_minor FROM " + ks + ".balances")
+                        .forEach(r -> got.put(r.getString(0) + "|" + r.getString(1), r.getBigInteger(2)));
+                if (got.equals(expected)) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+        }
+        Map<String, String> diff = new java.util.TreeMap<>();
+        expected.forEach((k, v) -> {
+            if (!v.equals(got.get(k))) {
+                diff.put(k, "ledger " + v + ", table " + got.get(k));
+            }
+        });
+        got.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diff.put(k, "only in table"));
+        assertThat(diff).as("balances table vs replayed ledger").isEmpty();
     }
 
     /** Source coordinates for refusals before consensus; {@code ledger:<tx id>} for the ledger's own. */
