@@ -1,10 +1,10 @@
 package io.aot.cli.audit;
 
+import io.aot.consensus.node.HostPort;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.node.Genesis;
 import io.aot.consensus.node.ValidatorClient;
 import io.aot.ingestion.registry.TerminalRegistry;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +46,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Genesis genesis = Genesis.read(genesisFile);
-        int colon = validator.lastIndexOf(':');
-        InetSocketAddress address = new InetSocketAddress(validator.substring(0, colon),
-                Integer.parseInt(validator.substring(colon + 1)));
-        int c = cassandra.lastIndexOf(':');
-        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), address);
-                TerminalRegistry registry = TerminalRegistry.connect(new InetSocketAddress(cassandra.substring(0, c),
-                        Integer.parseInt(cassandra.substring(c + 1))), datacenter, keyspace)) {
+        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), HostPort.parse(validator));
+                TerminalRegistry registry = TerminalRegistry.connect(HostPort.parse(cassandra), datacenter, keyspace)) {
             long last = to != null ? to : client.latestHeight();
             if (from < 1 || last < from) {
                 System.err.printf("aot audit: nothing to audit in %d..%d (latest committed height %d)%n", from, last,

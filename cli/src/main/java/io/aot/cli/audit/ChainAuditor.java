@@ -1,17 +1,13 @@
 package io.aot.cli.audit;
 
-import io.aot.avro.ChainTransfer;
 import io.aot.avro.TerminalPayment;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.node.Genesis;
-import io.aot.ledger.terminal.DeviceSignatures;
+import io.aot.ledger.state.LedgerTxCodec;
+import io.aot.ledger.terminal.DeviceCheck;
 import io.aot.ledger.terminal.Terminal;
 import io.aot.ledger.terminal.TerminalDirectory;
-import io.aot.ledger.terminal.TerminalSigning;
-import io.aot.schemas.serde.AvroCodec;
-import io.aot.schemas.serde.AvroDecodeException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +33,7 @@ public final class ChainAuditor {
 
     private final Genesis genesis;
     private final TerminalDirectory terminals;
-    private final AvroCodec<TerminalPayment> payments = AvroCodec.of(TerminalPayment.class);
-    private final AvroCodec<ChainTransfer> chainTransfers = AvroCodec.of(ChainTransfer.class);
+    private final LedgerTxCodec codec = new LedgerTxCodec();
 
     public ChainAuditor(Genesis genesis, TerminalDirectory terminals) {
         this.genesis = genesis;
@@ -66,17 +61,18 @@ public final class ChainAuditor {
             previousId = c.block().id();
             List<byte[]> txs = c.block().txs();
             for (int i = 0; i < txs.size(); i++) {
-                Object tx = decode(txs.get(i));
-                if (tx instanceof TerminalPayment p) {
+                LedgerTxCodec.Decoded tx = codec.decode(txs.get(i));
+                if (tx.payment() != null) {
+                    TerminalPayment p = tx.payment();
                     paymentCount++;
                     String code = checkDevice(p);
                     if (code != null) {
                         findings.add(new Finding(h, i, p.getTxId(), code, "terminal " + p.getTerminalId()));
                     }
-                } else if (tx instanceof ChainTransfer) {
+                } else if (tx.chainTransfer() != null) {
                     chainCount++; // signed on Klaytn, checked there; nothing of ours to re-verify
                 } else {
-                    findings.add(new Finding(h, i, null, "UNDECODABLE", (String) tx));
+                    findings.add(new Finding(h, i, null, "UNDECODABLE", tx.refusal()));
                 }
             }
         }
@@ -89,36 +85,16 @@ public final class ChainAuditor {
             return "UNKNOWN_TERMINAL";
         }
         Terminal t = registered.get();
-        if (!t.keyId().equals(p.getKeyId()) || t.algorithm() != p.getSignatureAlgorithm()) {
-            return "UNKNOWN_KEY";
+        if (!t.merchantId().equals(p.getMerchantId())) {
+            return "MERCHANT_MISMATCH";
         }
-        ByteBuffer sig = p.getSignature().duplicate();
-        byte[] signature = new byte[sig.remaining()];
-        sig.get(signature);
-        byte[] signed;
-        try {
-            signed = TerminalSigning.signBytes(p);
-        } catch (IllegalArgumentException e) {
-            return "AMOUNT_NOT_INTEGER";
-        }
-        if (!DeviceSignatures.verify(t.algorithm(), t.publicKey(), signed, signature)) {
-            return "BAD_SIGNATURE";
+        String signature = DeviceCheck.checkSignature(p, t);
+        if (!DeviceCheck.OK.equals(signature)) {
+            return signature;
         }
         if (t.revokedAt() != null && p.getCreatedAtMillis().isAfter(t.revokedAt())) {
             return "SIGNED_AFTER_REVOCATION";
         }
         return null;
-    }
-
-    private Object decode(byte[] tx) {
-        try {
-            return payments.decode(tx);
-        } catch (AvroDecodeException e) {
-            try {
-                return chainTransfers.decode(tx);
-            } catch (AvroDecodeException e2) {
-                return e.reasonCode();
-            }
-        }
     }
 }

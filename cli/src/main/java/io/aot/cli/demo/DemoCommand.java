@@ -18,6 +18,7 @@ import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.jobs.ingest.IngestSettings;
 import io.aot.jobs.ingest.LedgerIngestJob;
+import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.jobs.store.LedgerStoreJob;
 import io.aot.ledger.state.LedgerGenesis;
 import io.aot.localstack.CassandraNode;
@@ -153,8 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
                     LedgerIngestJob.terminalDirectory(settings));
             LedgerStoreJob.wire(env, CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
                             Genesis.read(net.homes().get(0).resolve("genesis.properties")), rpc, 1, 0)),
-                    LedgerStoreJob.committedSink(bootstrap, Topic.LEDGER_COMMITTED.baseName(), "aot-demo-store"),
-                    LedgerStoreJob.rejectionSink(bootstrap, Topic.TX_REJECTED.baseName()),
+                    LedgerTopicSinks.committed(bootstrap, Topic.LEDGER_COMMITTED.baseName(), "aot-demo-store"),
+                    LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     stack.cassandra().contactPoint(), Keyspace.LEDGER.defaultName(), ledgerGenesis);
             job = env.executeAsync("aot-demo");
 
@@ -164,7 +165,8 @@ public final class DemoCommand implements Callable<Integer> {
             Thread producer = simulate(fleet, bootstrap, tally);
             try (var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.baseName());
                     var rejected = consumer(bootstrap, Topic.TX_REJECTED.baseName());
-                    ValidatorClient chain = client(net.rpcPorts().get(1))) {
+                    ValidatorClient chain = ValidatorClient.connect(CHAIN,
+                            new InetSocketAddress("127.0.0.1", net.rpcPorts().get(1)), Duration.ofSeconds(60))) {
                 follow(producer, committed, rejected, chain, tally);
                 out.println("== 5/5 Summary");
                 return summary(tally, chain, ledgerGenesis, stack, t0) ? 0 : 1;
@@ -378,19 +380,5 @@ public final class DemoCommand implements Callable<Integer> {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(topic));
         return c;
-    }
-
-    private static ValidatorClient client(int rpcPort) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                return new ValidatorClient(CHAIN, new InetSocketAddress("127.0.0.1", rpcPort));
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 }

@@ -1,10 +1,10 @@
 package io.aot.cli.receipt;
 
+import io.aot.consensus.node.HostPort;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.aot.consensus.node.Genesis;
 import io.aot.consensus.node.ValidatorClient;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -43,6 +43,9 @@ public final class ReceiptCommand implements Callable<Integer> {
     @Option(names = "--cassandra", defaultValue = "127.0.0.1:9042")
     String cassandra;
 
+    @Option(names = "--datacenter", defaultValue = "datacenter1")
+    String datacenter;
+
     @Option(names = "--keyspace", defaultValue = "aot_ledger")
     String keyspace;
 
@@ -66,9 +69,7 @@ public final class ReceiptCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        int colon = validator.lastIndexOf(':');
-        try (ValidatorClient client = new ValidatorClient(genesis.chainId(),
-                new InetSocketAddress(validator.substring(0, colon), Integer.parseInt(validator.substring(colon + 1))))) {
+        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), HostPort.parse(validator))) {
             ValidatorClient.TxProof proof = client.txProof(height, index);
             if (proof == null) {
                 System.err.printf("aot receipt: the validator has no transaction %d at height %d%n", index, height);
@@ -84,9 +85,8 @@ public final class ReceiptCommand implements Callable<Integer> {
     }
 
     private boolean locate() {
-        int colon = cassandra.lastIndexOf(':');
-        try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.substring(0, colon),
-                Integer.parseInt(cassandra.substring(colon + 1)))).withLocalDatacenter("datacenter1").build()) {
+        try (CqlSession s = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
+                .withLocalDatacenter(datacenter).build()) {
             Row r = s.execute(s.prepare("SELECT height, index_in_block FROM " + keyspace
                     + ".transactions_by_id WHERE tx_id = ?").bind(txId)).one();
             if (r == null) {

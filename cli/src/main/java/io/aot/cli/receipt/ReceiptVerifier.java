@@ -1,10 +1,7 @@
 package io.aot.cli.receipt;
 
-import io.aot.avro.ChainTransfer;
-import io.aot.avro.TerminalPayment;
 import io.aot.consensus.node.Genesis;
-import io.aot.schemas.serde.AvroCodec;
-import io.aot.schemas.serde.AvroDecodeException;
+import io.aot.ledger.state.LedgerTxCodec;
 
 /**
  * Checks a receipt against the genesis alone, in the order a verifier trusts things: the certificate proves the header
@@ -51,14 +48,7 @@ public final class ReceiptVerifier {
     }
 
     static String txId(byte[] tx) {
-        try {
-            return AvroCodec.of(TerminalPayment.class).decode(tx).getTxId().toString();
-        } catch (AvroDecodeException notAPayment) {
-            try {
-                return AvroCodec.of(ChainTransfer.class).decode(tx).getTransferId().toString();
-            } catch (AvroDecodeException e) {
-                return "(undecodable: " + e.reasonCode() + ")";
-            }
-        }
+        LedgerTxCodec.Decoded d = new LedgerTxCodec().decode(tx);
+        return d.refusal() == null ? d.txId() : "(undecodable: " + d.refusal() + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.aot.cli.terminals;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.aot.avro.MerchantCategory;
+import io.aot.consensus.node.HostPort;
 import io.aot.avro.Region;
 import io.aot.avro.SignatureAlgorithm;
 import io.aot.ingestion.registry.TerminalRegistry;
@@ -10,7 +11,6 @@ import io.aot.ledger.terminal.Terminal;
 import io.aot.schemas.cql.CqlSchema;
 import io.aot.schemas.cql.Keyspace;
 import io.aot.schemas.cql.Replication;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,13 +49,15 @@ public final class TerminalsCommand implements Runnable {
         String replication;
 
         TerminalRegistry open() {
-            int colon = cassandra.lastIndexOf(':');
-            InetSocketAddress address = new InetSocketAddress(cassandra.substring(0, colon),
-                    Integer.parseInt(cassandra.substring(colon + 1)));
-            try (CqlSession ddl = CqlSession.builder().addContactPoint(address).withLocalDatacenter(datacenter).build()) {
-                CqlSchema.apply(Keyspace.LEDGER, keyspace, Replication.parse(replication), ddl::execute);
+            CqlSession session = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
+                    .withLocalDatacenter(datacenter).build();
+            try {
+                CqlSchema.apply(Keyspace.LEDGER, keyspace, Replication.parse(replication), session::execute);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
             }
-            return TerminalRegistry.connect(address, datacenter, keyspace);
+            return TerminalRegistry.owning(session, keyspace);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.aot.consensus.flink;
 
+import io.aot.consensus.node.HostPort;
 import io.aot.consensus.client.BatchSubmitter;
 import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
 import java.io.IOException;
@@ -56,10 +57,7 @@ public final class ConsensusSink implements Sink<byte[]> {
 
         Writer(Settings settings) {
             this.settings = settings;
-            List<InetSocketAddress> addresses = settings.validatorHostPorts().stream().map(hp -> {
-                int colon = hp.lastIndexOf(':');
-                return new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
-            }).toList();
+            List<InetSocketAddress> addresses = settings.validatorHostPorts().stream().map(HostPort::parse).toList();
             this.submitter = new BatchSubmitter(settings.chainId(), addresses,
                     KeyPair.fromSeed(HexFormat.of().parseHex(settings.endorserSeedHex())), settings.maxWaitPerBatch());
         }

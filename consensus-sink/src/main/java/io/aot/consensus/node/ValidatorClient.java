@@ -54,6 +54,22 @@ public final class ValidatorClient implements AutoCloseable {
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
     }
 
+    /** Connects, retrying every 200 ms while the validator is still starting (connection refused), up to {@code wait}. */
+    public static ValidatorClient connect(String chainId, InetSocketAddress address, java.time.Duration wait)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return new ValidatorClient(chainId, address);
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     public SubmitResult submitBatch(List<byte[]> txs, KeyPair endorser) throws IOException {
         CanonicalWriter w = new CanonicalWriter().u8(RpcProtocol.SUBMIT_BATCH).bytes(endorser.publicKey().encoded())
                 .bytes(endorser.sign(RpcProtocol.batchSignBytes(chainId, txs))).i32(txs.size());

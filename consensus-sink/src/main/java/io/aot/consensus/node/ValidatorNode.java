@@ -362,8 +362,7 @@ public final class ValidatorNode implements AutoCloseable {
             malformedFrames.incrementAndGet();
             return;
         }
-        if (!genesis.endorsers().contains(endorser)
-                || !endorser.verify(RpcProtocol.batchSignBytes(genesis.chainId(), batch.txs()), batch.signature())) {
+        if (!endorsedByGenesisEndorser(endorser, batch.txs(), batch.signature())) {
             malformedFrames.incrementAndGet();
             return;
         }
@@ -379,6 +378,12 @@ public final class ValidatorNode implements AutoCloseable {
         for (byte[] tx : batch.txs()) {
             mempool.add(tx, sender);
         }
+    }
+
+    /** One Ed25519 signature over the whole batch by an endorser key listed in genesis. */
+    private boolean endorsedByGenesisEndorser(PublicKey endorser, List<byte[]> txs, byte[] signature) {
+        return genesis.endorsers().contains(endorser)
+                && endorser.verify(RpcProtocol.batchSignBytes(genesis.chainId(), txs), signature);
     }
 
     private byte[] submitBatch(CanonicalReader r) throws CanonicalReader.MalformedException {
@@ -398,8 +403,7 @@ public final class ValidatorNode implements AutoCloseable {
             bytes += tx.length;
         }
         r.expectEnd();
-        if (!genesis.endorsers().contains(endorser)
-                || !endorser.verify(RpcProtocol.batchSignBytes(genesis.chainId(), txs), signature)) {
+        if (!endorsedByGenesisEndorser(endorser, txs, signature)) {
             return new CanonicalWriter().u8(RpcProtocol.BAD_ENDORSEMENT).i32(0).i32(0).i32(n).toByteArray();
         }
         if (!mempool.hasRoomFor(n, bytes)) {

@@ -60,7 +60,12 @@ public final class TerminalRegistry implements TerminalDirectory {
 
     /** A registry with its own session, closed with it. */
     public static TerminalRegistry connect(InetSocketAddress contactPoint, String localDatacenter, String keyspace) {
-        CqlSession session = CqlSession.builder().addContactPoint(contactPoint).withLocalDatacenter(localDatacenter).build();
+        return owning(CqlSession.builder().addContactPoint(contactPoint).withLocalDatacenter(localDatacenter).build(),
+                keyspace);
+    }
+
+    /** A registry that takes over {@code session}: closing the registry closes it (also if this fails). */
+    public static TerminalRegistry owning(CqlSession session, String keyspace) {
         try {
             return new TerminalRegistry(session, keyspace, true);
         } catch (RuntimeException e) {

@@ -10,8 +10,6 @@ import io.aot.ledger.money.Asset;
 import io.aot.ledger.money.Transfer;
 import io.aot.ledger.rules.Rate;
 import io.aot.ledger.rules.RewardRule;
-import io.aot.schemas.serde.AvroCodec;
-import io.aot.schemas.serde.AvroDecodeException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +56,7 @@ public final class LedgerStateMachine {
     }
 
     private final LedgerGenesis genesis;
-    private final AvroCodec<TerminalPayment> payments = AvroCodec.of(TerminalPayment.class);
-    private final AvroCodec<ChainTransfer> chainTransfers = AvroCodec.of(ChainTransfer.class);
+    private final LedgerTxCodec codec = new LedgerTxCodec();
 
     // Committed state.
     private final TreeMap<String, BigInteger> balances = new TreeMap<>();
@@ -83,14 +80,12 @@ public final class LedgerStateMachine {
 
     /** Mempool admission: the bytes decode and the amount is in range. Stateful rules run at execution. */
     public String check(byte[] tx) {
-        Object decoded = decode(tx);
-        if (decoded instanceof String refusal) {
-            return refusal;
+        LedgerTxCodec.Decoded decoded = codec.decode(tx);
+        if (decoded.refusal() != null) {
+            return decoded.refusal();
         }
-        if (decoded instanceof TerminalPayment p) {
-            return Amounts.inRange(amountOf(p.getAmount())) ? "OK" : "AMOUNT_OUT_OF_RANGE";
-        }
-        return Amounts.inRange(amountOf(((ChainTransfer) decoded).getAmount())) ? "OK" : "AMOUNT_OUT_OF_RANGE";
+        io.aot.avro.Money amount = decoded.payment() != null ? decoded.payment().getAmount() : decoded.chainTransfer().getAmount();
+        return Amounts.inRange(amountOf(amount)) ? "OK" : "AMOUNT_OUT_OF_RANGE";
     }
 
     /** Executes a decided block on a fresh overlay; {@link #commit} makes it the state. */
@@ -158,14 +153,14 @@ public final class LedgerStateMachine {
     // ---------------------------------------------------------------- rules
 
     private Outcome executeOne(byte[] tx) {
-        Object decoded = decode(tx);
-        if (decoded instanceof String refusal) {
-            return new Outcome(null, TransactionKind.UNKNOWN, refusal, List.of());
+        LedgerTxCodec.Decoded decoded = codec.decode(tx);
+        if (decoded.refusal() != null) {
+            return new Outcome(null, TransactionKind.UNKNOWN, decoded.refusal(), List.of());
         }
-        if (decoded instanceof ChainTransfer c) {
-            return chainTransfer(c);
+        if (decoded.chainTransfer() != null) {
+            return chainTransfer(decoded.chainTransfer());
         }
-        TerminalPayment p = (TerminalPayment) decoded;
+        TerminalPayment p = decoded.payment();
         if (seen(p.getTxId())) {
             return refuse(p, "DUPLICATE_TX");
         }
@@ -334,21 +329,6 @@ public final class LedgerStateMachine {
         byte[] signature = new byte[sig.remaining()];
         sig.get(signature);
         return signature.length == 64 && verifier.verifySignature(signature) ? null : "BAD_CUSTOMER_SIGNATURE";
-    }
-
-    private Object decode(byte[] tx) {
-        try {
-            return payments.decode(tx);
-        } catch (AvroDecodeException e) {
-            if (e.reason() != AvroDecodeException.Reason.UNKNOWN_FINGERPRINT) {
-                return e.reasonCode();
-            }
-        }
-        try {
-            return chainTransfers.decode(tx);
-        } catch (AvroDecodeException e) {
-            return e.reason() == AvroDecodeException.Reason.UNKNOWN_FINGERPRINT ? "UNKNOWN_TX_TYPE" : e.reasonCode();
-        }
     }
 
     private boolean seen(String txId) {

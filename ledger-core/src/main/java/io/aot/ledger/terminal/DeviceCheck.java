@@ -27,6 +27,15 @@ public final class DeviceCheck {
         if (!t.merchantId().equals(p.getMerchantId())) {
             return "MERCHANT_MISMATCH";
         }
+        return checkSignature(p, t);
+    }
+
+    /**
+     * Only the signature part, whatever the terminal's status now: the payment names the terminal's key id and
+     * algorithm, and the device signature verifies with that key. {@code aot audit} uses it on committed payments,
+     * which a terminal revoked since then did sign validly.
+     */
+    public static String checkSignature(TerminalPayment p, Terminal t) {
         if (!t.keyId().equals(p.getKeyId()) || t.algorithm() != p.getSignatureAlgorithm()) {
             return "UNKNOWN_KEY";
         }

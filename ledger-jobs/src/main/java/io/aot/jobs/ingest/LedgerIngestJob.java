@@ -8,7 +8,7 @@ import io.aot.jobs.ingest.functions.PaymentLimits;
 import io.aot.jobs.ingest.functions.PaymentValidation;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.functions.TerminalSequenceOrderFunction;
-import io.aot.jobs.ingest.kafka.RejectionSerializer;
+import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.jobs.ingest.kafka.SourceRecordDeserializer;
 import io.aot.jobs.ingest.model.LedgerTx;
 import io.aot.jobs.ingest.model.SourceRecord;
@@ -18,8 +18,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.CheckpointingMode;
@@ -107,17 +105,8 @@ public final class LedgerIngestJob {
                 s.maxBatchTxs(), s.maxBatchBytes(), s.maxWaitPerBatch()));
     }
 
-    /**
-     * At least once with deterministic rejection ids: a refusal replayed after a failover has the same id, so readers
-     * that key by it (and Cassandra upserts) see it once. Exactly-once here would hold every rejection back until the
-     * checkpoint commits, for no gain to a log of refusals.
-     */
     public static Sink<Rejection> rejectionSink(IngestSettings s) {
-        return KafkaSink.<Rejection>builder()
-                .setBootstrapServers(s.bootstrapServers())
-                .setRecordSerializer(new RejectionSerializer(s.rejectedTopic()))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        return LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic());
     }
 
     public static TerminalDirectoryFactory terminalDirectory(IngestSettings s) {

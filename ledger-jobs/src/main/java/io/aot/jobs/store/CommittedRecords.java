@@ -9,8 +9,7 @@ import io.aot.avro.PostingSide;
 import io.aot.avro.TerminalPayment;
 import io.aot.avro.TransactionKind;
 import io.aot.consensus.flink.source.CommittedTx;
-import io.aot.schemas.serde.AvroCodec;
-import io.aot.schemas.serde.AvroDecodeException;
+import io.aot.ledger.state.LedgerTxCodec;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +23,7 @@ import java.util.List;
 public final class CommittedRecords {
 
     private final String chainId;
-    private final AvroCodec<TerminalPayment> payments = AvroCodec.of(TerminalPayment.class);
-    private final AvroCodec<ChainTransfer> chainTransfers = AvroCodec.of(ChainTransfer.class);
+    private final LedgerTxCodec codec = new LedgerTxCodec();
 
     public CommittedRecords(String chainId) {
         this.chainId = chainId;
@@ -37,8 +35,9 @@ public final class CommittedRecords {
                 .setResultCode(c.resultCode).setChainId(chainId).setHeight(c.height).setIndexInBlock(c.index)
                 .setBlockHash(c.blockHashHex).setBlockTimeMillis(Instant.ofEpochMilli(c.blockTimeMillis))
                 .setPostings(postings(c.events));
-        try {
-            TerminalPayment p = payments.decode(c.tx);
+        LedgerTxCodec.Decoded tx = codec.decode(c.tx);
+        if (tx.payment() != null) {
+            TerminalPayment p = tx.payment();
             return b.setTxId(p.getTxId()).setKind(p.getKind()).setEventTimeMillis(p.getCreatedAtMillis())
                     .setTerminalId(p.getTerminalId()).setMerchantId(p.getMerchantId())
                     .setMerchantCategory(p.getMerchantCategory()).setRegion(p.getRegion())
@@ -46,16 +45,14 @@ public final class CommittedRecords {
                     .setAmount(p.getAmount()).setCustomerToken(p.getCustomerToken())
                     .setCustomerWallet(p.getCustomerWallet()).setOriginalTxId(p.getOriginalTxId())
                     .setPointCompanyId(p.getPointCompanyId()).build();
-        } catch (AvroDecodeException notAPayment) {
-            try {
-                ChainTransfer t = chainTransfers.decode(c.tx);
-                return b.setTxId(t.getTransferId()).setKind(TransactionKind.CHAIN_TRANSFER)
-                        .setEventTimeMillis(t.getBlockTimeMillis()).setAmount(t.getAmount())
-                        .setCustomerWallet(t.getFromAddress()).setChainTxHash(t.getTxHash()).build();
-            } catch (AvroDecodeException e) {
-                return null;
-            }
         }
+        if (tx.chainTransfer() != null) {
+            ChainTransfer t = tx.chainTransfer();
+            return b.setTxId(t.getTransferId()).setKind(TransactionKind.CHAIN_TRANSFER)
+                    .setEventTimeMillis(t.getBlockTimeMillis()).setAmount(t.getAmount())
+                    .setCustomerWallet(t.getFromAddress()).setChainTxHash(t.getTxHash()).build();
+        }
+        return null;
     }
 
     static List<Posting> postings(String[] events) {

@@ -1,7 +1,7 @@
 package io.aot.jobs.store;
 
+import io.aot.consensus.node.HostPort;
 import com.datastax.driver.core.Cluster;
-import java.net.InetSocketAddress;
 import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
 
 /** The connector's cluster (DataStax 3.x driver) from a {@code host:port} contact point. */
@@ -17,8 +17,6 @@ public final class LedgerClusterBuilder extends ClusterBuilder {
 
     @Override
     protected Cluster buildCluster(Cluster.Builder builder) {
-        int colon = contactPoint.lastIndexOf(':');
-        return builder.addContactPointsWithPorts(new InetSocketAddress(contactPoint.substring(0, colon),
-                Integer.parseInt(contactPoint.substring(colon + 1)))).withoutJMXReporting().build();
+        return builder.addContactPointsWithPorts(HostPort.parse(contactPoint)).withoutJMXReporting().build();
     }
 }

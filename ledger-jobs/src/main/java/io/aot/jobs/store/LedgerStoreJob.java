@@ -6,7 +6,7 @@ import io.aot.consensus.flink.source.BlockSource;
 import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
-import io.aot.jobs.ingest.kafka.RejectionSerializer;
+import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.schemas.topics.Topic;
 import io.aot.ledger.state.LedgerGenesis;
 import io.aot.ledger.state.LedgerGenesisFile;
@@ -17,15 +17,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple6;
 import org.apache.flink.api.java.utils.ParameterTool;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,9 +51,9 @@ public final class LedgerStoreJob {
         env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 2_000), CheckpointingMode.EXACTLY_ONCE);
         wire(env, genesis.chainId(),
                 new BlockSource(BlockSource.Settings.fromGenesis(genesis, validators, 1, 0)),
-                committedSink(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
+                LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
-                rejectionSink(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
+                LedgerTopicSinks.rejections(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
                 p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"),
                 p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
         env.execute("aot-ledger-store");
@@ -135,26 +132,5 @@ public final class LedgerStoreJob {
         rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows").setParallelism(1)
                 .addSink(new LedgerRowSink(table.types().length, table.upsert(keyspace), cluster))
                 .name("cassandra-" + table.name()).uid("cassandra-" + table.name()).setParallelism(1);
-    }
-
-    /** Exactly once: records become visible to read_committed consumers when the checkpoint that holds them completes. */
-    public static Sink<CommittedTransaction> committedSink(String bootstrap, String topic, String transactionalIdPrefix) {
-        Properties producer = new Properties();
-        producer.setProperty("transaction.timeout.ms", "600000");
-        return KafkaSink.<CommittedTransaction>builder()
-                .setBootstrapServers(bootstrap)
-                .setRecordSerializer(new CommittedTransactionSerializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(producer)
-                .build();
-    }
-
-    public static Sink<Rejection> rejectionSink(String bootstrap, String topic) {
-        return KafkaSink.<Rejection>builder()
-                .setBootstrapServers(bootstrap)
-                .setRecordSerializer(new RejectionSerializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
     }
 }

@@ -17,8 +17,10 @@ import io.aot.consensus.node.Genesis;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.jobs.store.LedgerStoreJob;
 import io.aot.ledger.state.LedgerStateMachine;
+import io.aot.ledger.state.LedgerTxCodec;
 import io.aot.ledger.terminal.Terminal;
 import io.aot.ledger.terminal.TerminalSigning;
 import io.aot.localstack.CassandraNode;
@@ -166,9 +168,9 @@ class LedgerIngestJobIT {
             // The committed chain back out, in the same MiniCluster: BlockSource -> aot.ledger.committed.v1 + refusals.
             LedgerStoreJob.wire(env, ValidatorTestnet.CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
                             Genesis.read(net.genesisFile()), net.rpcAddresses(), 1, 0)),
-                    LedgerStoreJob.committedSink(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
+                    LedgerTopicSinks.committed(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
                             "store-it-" + ns),
-                    LedgerStoreJob.rejectionSink(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)),
+                    LedgerTopicSinks.rejections(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)),
                     cassandra.contactPoint(), storeKeyspace, FLEET.ledgerGenesis(10_000));
             JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
             try {
@@ -408,15 +410,8 @@ class LedgerIngestJobIT {
     }
 
     private static String txId(byte[] tx) {
-        try {
-            return AvroCodec.of(TerminalPayment.class).decode(tx).getTxId();
-        } catch (Exception notAPayment) {
-            try {
-                return AvroCodec.of(ChainTransfer.class).decode(tx).getTransferId();
-            } catch (Exception e) {
-                return "undecodable";
-            }
-        }
+        LedgerTxCodec.Decoded d = new LedgerTxCodec().decode(tx);
+        return d.refusal() == null ? d.txId() : "undecodable";
     }
 
     private static long txCount(List<WireCodec.CommittedBlock> blocks) {

@@ -71,7 +71,8 @@ final class ValidatorTestnet implements AutoCloseable {
             throws Exception {
         List<WireCodec.CommittedBlock> blocks = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (ValidatorClient c = connect(i, deadline)) {
+        try (ValidatorClient c = ValidatorClient.connect(CHAIN,
+                new InetSocketAddress("127.0.0.1", layout.rpcPorts().get(i)), timeout)) {
             while (!done.test(blocks) && System.nanoTime() < deadline) {
                 WireCodec.CommittedBlock b = c.block(blocks.size() + 1L);
                 if (b == null) {
@@ -82,20 +83,6 @@ final class ValidatorTestnet implements AutoCloseable {
             }
         }
         return blocks;
-    }
-
-    /** A client of validator {@code i}, retrying while the process is still starting. */
-    private ValidatorClient connect(int i, long deadlineNanos) throws Exception {
-        while (true) {
-            try {
-                return new ValidatorClient(CHAIN, new InetSocketAddress("127.0.0.1", layout.rpcPorts().get(i)));
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.aot.consensus.flink.source;
 
+import io.aot.consensus.node.HostPort;
 import io.aot.consensus.app.Application;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.crypto.Hash;
@@ -7,7 +8,6 @@ import io.aot.consensus.node.ValidatorClient;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.ValidatorSet;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -121,7 +121,7 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
         long backoffMs = settings.pollEvery().toMillis();
         while (!closed && !(settings.bounded() && next > settings.stopAfterHeight())) {
             String hostPort = settings.validatorHostPorts().get(validator);
-            try (ValidatorClient client = new ValidatorClient(settings.chainId(), address(hostPort))) {
+            try (ValidatorClient client = new ValidatorClient(settings.chainId(), HostPort.parse(hostPort))) {
                 if (previousId == null && next > 1) {
                     WireCodec.CommittedBlock before = client.block(next - 1);
                     String why = before == null ? "has no block " + (next - 1) : verify(before, null);
@@ -190,11 +190,6 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
             return "does not link to the block before";
         }
         return null;
-    }
-
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static void sleep(long ms) {

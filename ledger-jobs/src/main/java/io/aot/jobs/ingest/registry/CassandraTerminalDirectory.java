@@ -1,8 +1,8 @@
 package io.aot.jobs.ingest.registry;
 
+import io.aot.consensus.node.HostPort;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ledger.terminal.TerminalDirectory;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** The production directory: the Cassandra terminal registry behind a bounded cache with a time to live. */
@@ -11,10 +11,8 @@ public record CassandraTerminalDirectory(String contactPoint, String localDatace
 
     @Override
     public TerminalDirectory open() {
-        int colon = contactPoint.lastIndexOf(':');
-        InetSocketAddress address = new InetSocketAddress(contactPoint.substring(0, colon),
-                Integer.parseInt(contactPoint.substring(colon + 1)));
-        return new CachingTerminalDirectory(TerminalRegistry.connect(address, localDatacenter, keyspace), cacheTtl,
+        return new CachingTerminalDirectory(
+                TerminalRegistry.connect(HostPort.parse(contactPoint), localDatacenter, keyspace), cacheTtl,
                 maxCachedTerminals, System::nanoTime);
     }
 }
