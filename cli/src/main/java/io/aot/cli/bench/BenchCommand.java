@@ -5,12 +5,12 @@ import picocli.CommandLine.Command;
 /** {@code aot bench}: benchmarks that print figures and write them to {@code bench/results/}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: print figures and write bench/results/<name>.json", "",
-            "Built: consensus. Not built yet: pipeline (issue #6), analytics (#7), ads (#8)."},
-        subcommands = ConsensusBench.class)
+            "Built: consensus, ingest. Not built yet: pipeline (issue #6), analytics (#7), ads (#8)."},
+        subcommands = {ConsensusBench.class, IngestBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: aot bench consensus [--validators 4] [--seconds 30]; see aot bench --help");
+        System.out.println("usage: aot bench consensus|ingest [options]; see aot bench --help");
     }
 }

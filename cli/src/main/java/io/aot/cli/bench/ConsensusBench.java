@@ -230,18 +230,7 @@ public final class ConsensusBench implements Callable<Integer> {
     }
 
     private static long cpuMillis(List<ChildProcess> nodes) {
-        long total = 0;
-        long ticksPerSecond = 100; // USER_HZ on Linux
-        for (ChildProcess n : nodes) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(n.pid()), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / ticksPerSecond;
-            } catch (IOException | RuntimeException e) {
-                // process gone
-            }
-        }
-        return total;
+        return nodes.stream().mapToLong(n -> ProcessCpu.millis(n.pid())).sum();
     }
 
     private static void awaitRpc(Testnet.Layout net, int i) throws InterruptedException {

@@ -1,10 +1,14 @@
 package io.aot.cli.simulate;
 
 import io.aot.ingestion.simulator.DumpWriter;
+import io.aot.ingestion.simulator.GatewaySender;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.schemas.topics.Topic;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -25,7 +29,10 @@ import picocli.CommandLine.Option;
         description = {"Simulate a fleet of payment terminals (seeded: same seed, same transactions)", "",
             "Korean market shape: Zipf merchant popularity, 17 regions, categories with log-normal tickets, method and",
             "wallet mix, diurnal curve, returning customers, refunds, point swaps, AOT coin; --bad-fraction adds bad",
-            "signatures, replays, malformed bytes and unknown terminals. --via gateway is not built yet (issue #4)."})
+            "signatures, replays, malformed bytes and unknown terminals.", "",
+            "--via kafka writes the records straight into aot.terminal.tx.v1, stamped with the simulated day's times.",
+            "--via gateway posts them to ./aot gateway as terminals do, stamped with the current time (the gateway checks",
+            "the clock), and counts the answers by status and code."})
 public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "1000", description = "Records per second (default ${DEFAULT-VALUE}).")
@@ -37,8 +44,17 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--via", defaultValue = "kafka", description = "kafka (default) or gateway (not built yet).")
+    @Option(names = "--via", defaultValue = "kafka", description = "kafka (default) or gateway.")
     String via;
+
+    @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8443", description = "Gateway URL with --via gateway (default ${DEFAULT-VALUE}).")
+    URI gateway;
+
+    @Option(names = "--gateway-trust-cert", description = "PEM certificate to trust for an HTTPS gateway with a self-signed one.")
+    Path gatewayTrustCert;
+
+    @Option(names = "--concurrency", defaultValue = "64", description = "Requests in flight with --via gateway (default ${DEFAULT-VALUE}).")
+    int concurrency;
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092 (see ./aot stack).")
     String bootstrap;
@@ -63,9 +79,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ("gateway".equals(via)) {
+            return viaGateway();
+        }
         if (!"kafka".equals(via)) {
-            System.err.println("aot simulate --via " + via + ": not built yet (the gateway arrives with issue #4); use --via kafka");
-            return 3;
+            System.err.println("aot simulate: --via must be kafka or gateway, got " + via);
+            return 2;
         }
         if (bootstrap == null) {
             System.err.println("aot simulate: --bootstrap is required with --via kafka (start a broker with ./aot stack)");
@@ -124,6 +143,51 @@ public final class SimulateCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("done: %,d records acknowledged in %.1f s (%,.0f/s): %s%s%n", acked.get(), secs,
                 acked.get() / secs, counts, dump == null ? "" : ", dump " + dump);
+        return 0;
+    }
+
+    private int viaGateway() throws Exception {
+        long total = (long) rate * seconds;
+        Fleet fleet = Fleet.generate(seed, merchants, customers);
+        PaymentSimulator sim = PaymentSimulator.live(fleet, seed, total, badFraction, Clock.systemUTC());
+        GatewaySender sender = new GatewaySender(gateway, concurrency, gatewayTrustCert);
+        System.out.printf("simulating %,d payments (%d merchants, %d customers, seed %d) through the gateway at %s%n",
+                total, merchants, customers, seed, gateway);
+        long t0 = System.nanoTime();
+        long nextReport = t0 + 5_000_000_000L;
+        try (DumpWriter writer = dump == null ? null : new DumpWriter(dump)) {
+            while (sim.hasNext()) {
+                PaymentSimulator.SimulatedTx tx = sim.next();
+                sender.send(tx);
+                if (writer != null) {
+                    writer.write(tx);
+                }
+                long dueNanos = t0 + (long) ((tx.index() + 1) * 1e9 / rate);
+                long ahead = dueNanos - System.nanoTime();
+                if (ahead > 1_000_000) {
+                    Thread.sleep(ahead / 1_000_000);
+                }
+                if (System.nanoTime() > nextReport) {
+                    System.out.printf("  %,d sent, %,d answered, %,d accepted%n", tx.index() + 1, sender.answered(),
+                            sender.accepted());
+                    nextReport += 5_000_000_000L;
+                }
+            }
+        }
+        if (!sender.awaitAnswers(Duration.ofSeconds(60))) {
+            System.err.println("aot simulate: the gateway did not answer every request within 60 s");
+            return 1;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("done: %,d payments sent in %.1f s (%,.0f/s); %,d accepted (202)%n", total, secs,
+                total / secs, sender.accepted());
+        sender.outcomesByKind().forEach((kind, answers) -> System.out.printf("  %-16s %s%n", kind, answers));
+        boolean validRefused = sender.outcomesByKind().getOrDefault(PaymentSimulator.Kind.VALID, Map.of()).keySet()
+                .stream().anyMatch(k -> !k.startsWith("202"));
+        if (validRefused) {
+            System.out.println("note: some valid payments were refused (see above): 429 means --rate-per-terminal of the"
+                    + " gateway is below what the popular simulated terminals send; 503 means Kafka was unavailable.");
+        }
         return 0;
     }
 }

@@ -14,6 +14,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class PaymentSimulator {
     private final long total;
     private final Instant dayStart;
     private final double badFraction;
+    private final InstantSource liveClock;
     private final AvroCodec<TerminalPayment> codec = AvroCodec.of(TerminalPayment.class);
     private final Map<String, Long> sequences = new HashMap<>();
     private final ArrayDeque<TerminalPayment> recentPayments = new ArrayDeque<>();
@@ -59,6 +61,21 @@ public final class PaymentSimulator {
      * @param badFraction share of bad traffic, 0..1
      */
     public PaymentSimulator(Fleet fleet, long seed, long total, Instant dayStart, double badFraction) {
+        this(fleet, seed, total, dayStart, badFraction, null);
+    }
+
+    /**
+     * A simulator whose payments are stamped with {@code liveClock}'s time when generated, not with the simulated
+     * day's: for sending through the gateway, which checks a payment's time against its own clock. Same seed, same
+     * transactions except for their times (and so their signatures).
+     */
+    public static PaymentSimulator live(Fleet fleet, long seed, long total, double badFraction, InstantSource liveClock) {
+        return new PaymentSimulator(fleet, seed, total, liveClock.instant(), badFraction, liveClock);
+    }
+
+    private PaymentSimulator(Fleet fleet, long seed, long total, Instant dayStart, double badFraction,
+            InstantSource liveClock) {
+        this.liveClock = liveClock;
         if (badFraction < 0 || badFraction > 1) {
             throw new IllegalArgumentException("bad fraction must be within 0..1: " + badFraction);
         }
@@ -75,7 +92,7 @@ public final class PaymentSimulator {
 
     public SimulatedTx next() {
         long i = index++;
-        Instant at = timeOf(i);
+        Instant at = liveClock != null ? liveClock.instant() : timeOf(i);
         if (random.nextDouble() < badFraction) {
             SimulatedTx bad = badTx(i, at);
             if (bad != null) {

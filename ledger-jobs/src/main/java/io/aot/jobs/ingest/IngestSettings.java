@@ -2,7 +2,7 @@ package io.aot.jobs.ingest;
 
 import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
 import io.aot.consensus.node.NodeConfig;
-import io.aot.jobs.ingest.functions.PaymentLimits;
+import io.aot.ledger.validation.PaymentLimits;
 import io.aot.schemas.topics.Topic;
 import java.io.IOException;
 import java.io.Serializable;

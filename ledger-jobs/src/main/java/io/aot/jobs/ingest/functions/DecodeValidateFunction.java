@@ -7,6 +7,7 @@ import io.aot.jobs.ingest.model.SourceRecord;
 import io.aot.jobs.ingest.registry.TerminalDirectoryFactory;
 import io.aot.ledger.terminal.DeviceCheck;
 import io.aot.ledger.terminal.TerminalDirectory;
+import io.aot.ledger.validation.PaymentValidation;
 import io.aot.schemas.serde.AvroCodec;
 import io.aot.schemas.serde.AvroDecodeException;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -2,6 +2,7 @@ package io.aot.jobs.ingest.registry;
 
 import io.aot.consensus.node.HostPort;
 import io.aot.ingestion.registry.TerminalRegistry;
+import io.aot.ledger.terminal.CachingTerminalDirectory;
 import io.aot.ledger.terminal.TerminalDirectory;
 import java.time.Duration;
 

@@ -8,6 +8,8 @@ import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.jobs.ingest.TestFleet;
 import io.aot.jobs.ingest.model.LedgerTx;
 import io.aot.jobs.ingest.model.SourceRecord;
+import io.aot.ledger.validation.PaymentLimits;
+import io.aot.ledger.validation.PaymentValidation;
 import io.aot.schemas.serde.AvroCodec;
 import java.util.ArrayList;
 import java.util.List;

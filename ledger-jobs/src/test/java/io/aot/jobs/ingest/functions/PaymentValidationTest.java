@@ -11,6 +11,8 @@ import io.aot.avro.TransactionKind;
 import io.aot.jobs.ingest.TestFleet;
 import io.aot.ledger.terminal.Terminal;
 import io.aot.ledger.terminal.TerminalDirectory;
+import io.aot.ledger.validation.PaymentLimits;
+import io.aot.ledger.validation.PaymentValidation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.aot.jobs.ingest.functions;
+package io.aot.ledger.validation;
 
 import io.aot.avro.ChainTransfer;
 import io.aot.avro.Currency;

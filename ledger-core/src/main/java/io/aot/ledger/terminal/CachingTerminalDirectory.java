@@ -1,4 +1,4 @@
-package io.aot.jobs.ingest.registry;
+package io.aot.ledger.terminal;
 
 import io.aot.ledger.terminal.Terminal;
 import io.aot.ledger.terminal.TerminalDirectory;
@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
  * A bounded LRU cache in front of the registry: one lookup per terminal per {@code ttl}, so the hot path does not
  * query Cassandra per payment. Misses are cached too (an unknown terminal flooding us costs one query per ttl). A
  * revocation takes effect within {@code ttl}: that is the price of the cache, and why the default is short.
+ * Thread-safe (the gateway's event loops share one); the registry is queried outside the lock.
  */
 public final class CachingTerminalDirectory implements TerminalDirectory {
 
@@ -42,17 +43,28 @@ public final class CachingTerminalDirectory implements TerminalDirectory {
     @Override
     public Optional<Terminal> find(String terminalId) {
         long now = nanoClock.getAsLong();
-        Entry e = cache.get(terminalId);
-        if (e == null || now - e.loadedAtNanos() >= ttlNanos) {
+        synchronized (this) {
+            Entry e = cache.get(terminalId);
+            if (e != null && now - e.loadedAtNanos() < ttlNanos) {
+                return e.terminal();
+            }
             lookups++;
-            e = new Entry(registry.find(terminalId), now);
-            cache.put(terminalId, e);
         }
-        return e.terminal();
+        Optional<Terminal> loaded = registry.find(terminalId);
+        synchronized (this) {
+            cache.put(terminalId, new Entry(loaded, now));
+        }
+        return loaded;
+    }
+
+    /** True when {@link #find} would answer from the cache, without a registry query. */
+    public synchronized boolean isCached(String terminalId) {
+        Entry e = cache.get(terminalId);
+        return e != null && nanoClock.getAsLong() - e.loadedAtNanos() < ttlNanos;
     }
 
     /** Registry lookups made so far (cache misses and expiries). */
-    public long registryLookups() {
+    public synchronized long registryLookups() {
         return lookups;
     }
 
