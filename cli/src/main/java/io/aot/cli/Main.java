@@ -2,6 +2,7 @@ package io.aot.cli;
 
 import io.aot.cli.audit.AuditCommand;
 import io.aot.cli.bench.BenchCommand;
+import io.aot.cli.chain.ChainCommand;
 import io.aot.cli.demo.DemoCommand;
 import io.aot.cli.gateway.GatewayCommand;
 import io.aot.cli.receipt.ReceiptCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 /** The {@code aot} command. Each subcommand is a class of its own; planned ones say plainly that they are not built. */
 @Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
         description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
-        subcommands = {DemoCommand.class, StackCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StackCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package io.aot.schemas.registry;
 
+import io.aot.avro.ChainFollowerPosition;
 import io.aot.avro.ChainTransfer;
 import io.aot.avro.CommittedTransaction;
 import io.aot.avro.MarketAlert;
@@ -21,6 +22,7 @@ public final class SchemaCatalog {
         return List.of(
                 TerminalPayment.getClassSchema(),
                 ChainTransfer.getClassSchema(),
+                ChainFollowerPosition.getClassSchema(),
                 Rejection.getClassSchema(),
                 CommittedTransaction.getClassSchema(),
                 SegmentMembershipChange.getClassSchema(),

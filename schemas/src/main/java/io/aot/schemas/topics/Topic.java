@@ -1,5 +1,6 @@
 package io.aot.schemas.topics;
 
+import io.aot.avro.ChainFollowerPosition;
 import io.aot.avro.ChainTransfer;
 import io.aot.avro.CommittedTransaction;
 import io.aot.avro.MarketAlert;
@@ -16,7 +17,9 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public enum Topic {
     TERMINAL_TX("aot.terminal.tx.v1", "terminal id", TerminalPayment.class, 12, Duration.ofDays(7), false),
-    CHAIN_TX("aot.chain.tx.v1", "transfer id (tx hash:log index)", ChainTransfer.class, 6, Duration.ofDays(7), false),
+    CHAIN_TX("aot.chain.tx.v1", "tx hash", ChainTransfer.class, 6, Duration.ofDays(7), false),
+    /** Compacted: each chain follower's position, written in the transaction of the transfers it covers. */
+    CHAIN_FOLLOWER_POSITION("aot.chain.follower.position.v1", "follower id", ChainFollowerPosition.class, 1, null, true),
     TX_REJECTED("aot.tx.rejected.v1", "tx id, else source topic-partition-offset", Rejection.class, 3,
             Duration.ofDays(30), false),
     LEDGER_COMMITTED("aot.ledger.committed.v1", "tx id", CommittedTransaction.class, 12, Duration.ofDays(30), false),
