@@ -5,12 +5,12 @@ import picocli.CommandLine.Command;
 /** {@code aot bench}: benchmarks that print figures and write them to {@code bench/results/}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: print figures and write bench/results/<name>.json", "",
-            "Built: consensus, ingest. Not built yet: pipeline (issue #6), analytics (#7), ads (#8)."},
-        subcommands = {ConsensusBench.class, IngestBench.class})
+            "Built: consensus, ingest, pipeline. Not built yet: analytics (#7), ads (#8)."},
+        subcommands = {ConsensusBench.class, IngestBench.class, PipelineBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: aot bench consensus|ingest [options]; see aot bench --help");
+        System.out.println("usage: aot bench consensus|ingest|pipeline [options]; see aot bench --help");
     }
 }

@@ -395,7 +395,7 @@ public final class IngestBench implements Callable<Integer> {
         System.out.println("written to " + out);
     }
 
-    private static String toJson(Object v, String indent) {
+    static String toJson(Object v, String indent) {
         if (v instanceof Map<?, ?> m) {
             StringBuilder sb = new StringBuilder("{\n");
             int i = 0;

@@ -33,8 +33,9 @@ import org.apache.flink.util.Collector;
  * The committed chain out to its readers: {@link BlockSource} (light-client verified, checkpointed height) -> one
  * {@link CommittedTransaction} per committed transaction into {@code aot.ledger.committed.v1} with an exactly-once
  * KafkaSink, the ledger's refusals into {@code aot.tx.rejected.v1}, and (when a Cassandra contact point is given) the
- * query tables {@code transactions_by_id}, {@code transactions_by_merchant_day} and {@code postings_by_account_day}
- * through flink-connector-cassandra, as idempotent upserts.
+ * query tables {@code transactions_by_id}, {@code transactions_by_merchant_day}, {@code postings_by_account_day},
+ * {@code balances} and the daily settlement per merchant and per acquirer through flink-connector-cassandra, as
+ * idempotent upserts.
  */
 public final class LedgerStoreJob {
 
@@ -89,6 +90,14 @@ public final class LedgerStoreJob {
             if (ledgerGenesis != null) {
                 balances(env, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
             }
+            SingleOutputStreamOperator<Row> settlement = committed
+                    .filter(t -> SettlementFunction.key(t) != null).name("sales").uid("sales").setParallelism(1)
+                    .keyBy(SettlementFunction::key)
+                    .process(new SettlementFunction()).returns(LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT.rowType())
+                    .name("daily-settlement").uid("daily-settlement").setParallelism(1);
+            table(settlement.map(r -> r), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT, ledgerKeyspace, cluster);
+            table(settlement.map(r -> r).returns(LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER.rowType()),
+                    LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER, ledgerKeyspace, cluster);
         }
     }
 

@@ -77,6 +77,18 @@ public final class LedgerTableRows implements Serializable {
             "account_id, currency, balance_minor, as_of_height, updated_at",
             new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, TS, Types.LONG}, true);
 
+    /** Settlement rows as {@link SettlementFunction} emits them; the same row serves both tables' column order. */
+    private static final TypeInformation<?>[] SETTLEMENT_TYPES = {Types.STRING, DAY, Types.STRING, Types.STRING,
+        Types.LONG, Types.BIG_INT, Types.LONG, Types.BIG_INT, Types.BIG_INT, Types.BIG_INT, Types.LONG};
+
+    public static final Table DAILY_SETTLEMENT_BY_MERCHANT = new Table("daily_settlement_by_merchant",
+            "merchant_id, day, acquirer_id, currency, payment_count, gross_minor, refund_count, refund_minor, fee_minor, "
+                    + "net_minor, as_of_height", SETTLEMENT_TYPES);
+
+    public static final Table DAILY_SETTLEMENT_BY_ACQUIRER = new Table("daily_settlement_by_acquirer",
+            "merchant_id, day, acquirer_id, currency, payment_count, gross_minor, refund_count, refund_minor, fee_minor, "
+                    + "net_minor, as_of_height", SETTLEMENT_TYPES);
+
     /** Posting legs per transaction the balance timestamps leave room for (a transaction has 2 to 6). */
     static final int MAX_LEGS = 64;
 

@@ -485,6 +485,53 @@ class LedgerIngestJobIT {
             assertThat(merchantRows).as("transactions_by_merchant_day").isEqualTo(withMerchant);
             assertThat(net).as("postings per currency").isNotEmpty().allSatisfy((currency, sum) ->
                     assertThat(sum).as(currency).isZero());
+            checkSettlement(s, ks, deadline);
+        }
+    }
+
+    /**
+     * Both daily settlement tables equal the settlement computed here in plain Java from transactions_by_id (itself
+     * checked against what was sent): per merchant, Seoul day of commit, acquirer and currency, the OK payments and
+     * refunds, counted and summed.
+     */
+    private static void checkSettlement(CqlSession s, String ks, long deadline) throws Exception {
+        Map<String, String> expected = new java.util.TreeMap<>();
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, BigInteger[]> sums = new HashMap<>();
+        for (var r : s.execute("SELECT kind, result_code, merchant_id, acquirer_id, currency, amount_minor, block_time FROM "
+                + ks + ".transactions_by_id")) {
+            String kind = r.getString(0);
+            if (!"OK".equals(r.getString(1)) || !("PAYMENT".equals(kind) || "REFUND".equals(kind)) || r.getString(2) == null) {
+                continue;
+            }
+            String day = r.getInstant(6).atZone(java.time.ZoneId.of("Asia/Seoul")).toLocalDate().toString();
+            String key = r.getString(2) + "|" + day + "|" + r.getString(3) + "|" + r.getString(4);
+            int i = "PAYMENT".equals(kind) ? 0 : 1;
+            counts.computeIfAbsent(key, k -> new long[2])[i]++;
+            sums.computeIfAbsent(key, k -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO})[i] =
+                    sums.get(key)[i].add(r.getBigInteger(5));
+        }
+        counts.forEach((key, c) -> {
+            BigInteger[] a = sums.get(key);
+            expected.put(key, c[0] + " " + a[0] + " " + c[1] + " " + a[1] + " net " + a[0].subtract(a[1]));
+        });
+        assertThat(expected).as("the traffic has sales to settle").isNotEmpty();
+        for (String table : List.of("daily_settlement_by_merchant", "daily_settlement_by_acquirer")) {
+            Map<String, String> got = new java.util.TreeMap<>();
+            do {
+                got.clear();
+                for (var r : s.execute("SELECT merchant_id, day, acquirer_id, currency, payment_count, gross_minor, "
+                        + "refund_count, refund_minor, net_minor FROM " + ks + "." + table)) {
+                    got.put(r.getString(0) + "|" + r.getLocalDate(1) + "|" + r.getString(2) + "|" + r.getString(3),
+                            r.getLong(4) + " " + r.getBigInteger(5) + " " + r.getLong(6) + " " + r.getBigInteger(7)
+                                    + " net " + r.getBigInteger(8));
+                }
+                if (got.equals(expected)) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+            assertThat(got).as(table).isEqualTo(expected);
         }
     }
 
