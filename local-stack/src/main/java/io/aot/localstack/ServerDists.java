@@ -12,13 +12,14 @@ import java.util.stream.Stream;
 /**
  * Where the servers' jar folders are. The build resolves each server's own runtime classpath into
  * {@code servers/<name>-server/target/lib}; {@code -Daot.servers.dir=DIR} (or {@code AOT_SERVERS_DIR}) points at
- * another folder holding {@code kafka/} and {@code cassandra/} subfolders, as a packaged install would.
+ * another folder holding {@code kafka/}, {@code cassandra/} and {@code flink/} subfolders, as a packaged install would.
  */
 public final class ServerDists {
 
     public enum Server {
         KAFKA("kafka"),
-        CASSANDRA("cassandra");
+        CASSANDRA("cassandra"),
+        FLINK("flink");
 
         private final String key;
 

@@ -1,28 +1,44 @@
 package io.aot.jobs.store;
 
 import java.nio.ByteBuffer;
-import org.apache.flink.streaming.connectors.cassandra.CassandraRowSink;
+import java.time.Duration;
+import org.apache.flink.streaming.connectors.cassandra.AbstractCassandraTupleSink;
+import org.apache.flink.streaming.connectors.cassandra.CassandraSinkBaseConfig;
 import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
+import org.apache.flink.streaming.connectors.cassandra.NoOpCassandraFailureHandler;
 import org.apache.flink.types.Row;
 
-/** The connector's row sink, binding our Flink-typed day and blob fields as the 3.x driver's date and blob. */
-final class LedgerRowSink extends CassandraRowSink {
+/**
+ * The connector's tuple sink for our rows: binds the Flink-typed day and blob fields as the 3.x driver's date and blob,
+ * and bounds the writes in flight. The connector's default is unbounded: under load (bench pipeline) the driver's
+ * per-host queue (256) overflowed with {@code BusyPoolException} and the job restarted; with the bound, a slow
+ * Cassandra back-pressures the job instead.
+ */
+final class LedgerRowSink extends AbstractCassandraTupleSink<Row> {
 
     private static final long serialVersionUID = 1L;
+    static final int MAX_CONCURRENT_WRITES = 64;
+    static final Duration MAX_WAIT_FOR_A_WRITE_SLOT = Duration.ofMinutes(2);
+
+    private final int rowArity;
 
     LedgerRowSink(int rowArity, String insertQuery, ClusterBuilder builder) {
-        super(rowArity, insertQuery, builder);
+        super(insertQuery, builder, CassandraSinkBaseConfig.newBuilder().setMaxConcurrentRequests(MAX_CONCURRENT_WRITES)
+                .setMaxConcurrentRequestsTimeout(MAX_WAIT_FOR_A_WRITE_SLOT).build(), new NoOpCassandraFailureHandler());
+        this.rowArity = rowArity;
     }
 
     @Override
     protected Object[] extract(Row record) {
-        Object[] values = super.extract(record);
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] instanceof java.sql.Date day) {
-                values[i] = LedgerTableRows.cqlDate(day);
-            } else if (values[i] instanceof byte[] bytes) {
-                values[i] = ByteBuffer.wrap(bytes);
+        Object[] values = new Object[rowArity];
+        for (int i = 0; i < rowArity; i++) {
+            Object v = record.getField(i);
+            if (v instanceof java.sql.Date day) {
+                v = LedgerTableRows.cqlDate(day);
+            } else if (v instanceof byte[] bytes) {
+                v = ByteBuffer.wrap(bytes);
             }
+            values[i] = v;
         }
         return values;
     }
