@@ -102,7 +102,9 @@ public final class ValidatorNode implements AutoCloseable {
                 this::onPeerFrame);
         this.rpc = new ServerSocket();
         rpc.setReuseAddress(true);
-        rpc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.rpcPort()));
+        // Loopback unless told otherwise (-Daot.rpc.host=0.0.0.0 in a container), like the p2p listener.
+        rpc.bind(new InetSocketAddress(System.getProperty("aot.rpc.host", InetAddress.getLoopbackAddress().getHostAddress()),
+                config.rpcPort()));
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
         post(() -> engine.start(checkpoint));
