@@ -71,20 +71,26 @@ public final class GatewaySender {
         http.sendAsync(HttpRequest.newBuilder(paymentsUri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                    permits.release();
-                    String outcome;
-                    if (e != null) {
-                        outcome = "error " + e.getClass().getSimpleName();
-                    } else if (r.statusCode() == 202) {
-                        outcome = "202 ACCEPTED";
-                    } else {
-                        Matcher m = ERROR_CODE.matcher(r.body());
-                        outcome = r.statusCode() + " " + (m.find() ? m.group(1) : "?");
+                    try {
+                        record(tx.kind(), e != null ? "error " + e.getClass().getSimpleName() : outcome(r));
+                    } finally {
+                        permits.release(); // after counting: awaitAnswers() returning means every answer is counted
                     }
-                    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-                    byKind.computeIfAbsent(tx.kind(), k -> new ConcurrentHashMap<>())
-                            .computeIfAbsent(outcome, k -> new LongAdder()).increment();
                 });
+    }
+
+    private static String outcome(HttpResponse<String> r) {
+        if (r.statusCode() == 202) {
+            return "202 ACCEPTED";
+        }
+        Matcher m = ERROR_CODE.matcher(r.body());
+        return r.statusCode() + " " + (m.find() ? m.group(1) : "?");
+    }
+
+    private void record(PaymentSimulator.Kind kind, String outcome) {
+        outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+        byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, k -> new LongAdder())
+                .increment();
     }
 
     /** Waits until every request sent has its answer. */

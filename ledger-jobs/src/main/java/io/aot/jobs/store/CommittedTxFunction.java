@@ -7,9 +7,11 @@ import io.aot.jobs.ingest.functions.Rejections;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Every committed transaction becomes a {@link CommittedTransaction}; one the ledger refused (funds, refund bounds,
@@ -35,8 +37,15 @@ public final class CommittedTxFunction extends ProcessFunction<CommittedTx, Comm
         resubmissions = getRuntimeContext().getMetricGroup().counter("duplicateResubmissions");
     }
 
+    /** Block records (header and certificate of every block, empty ones too), for the blocks tables. */
+    public static final OutputTag<CommittedTx> BLOCKS = new OutputTag<>("blocks", TypeInformation.of(CommittedTx.class));
+
     @Override
     public void processElement(CommittedTx c, Context ctx, Collector<CommittedTransaction> out) {
+        if (c.blockRecord()) {
+            ctx.output(BLOCKS, c);
+            return;
+        }
         if ("DUPLICATE_TX".equals(c.resultCode)) {
             resubmissions.inc();
             return;

@@ -33,7 +33,8 @@ import org.apache.flink.util.Collector;
  * The committed chain out to its readers: {@link BlockSource} (light-client verified, checkpointed height) -> one
  * {@link CommittedTransaction} per committed transaction into {@code aot.ledger.committed.v1} with an exactly-once
  * KafkaSink, the ledger's refusals into {@code aot.tx.rejected.v1}, and (when a Cassandra contact point is given) the
- * query tables {@code transactions_by_id}, {@code transactions_by_merchant_day}, {@code postings_by_account_day},
+ * query tables {@code blocks} (header and commit certificate of every block), {@code blocks_by_day},
+ * {@code transactions_by_id}, {@code transactions_by_merchant_day}, {@code postings_by_account_day},
  * {@code balances} and the daily settlement per merchant and per acquirer through flink-connector-cassandra, as
  * idempotent upserts.
  */
@@ -78,6 +79,9 @@ public final class LedgerStoreJob {
         if (cassandraContactPoint != null) {
             LedgerTableRows rows = new LedgerTableRows();
             LedgerClusterBuilder cluster = new LedgerClusterBuilder(cassandraContactPoint);
+            var blockRecords = committed.getSideOutput(CommittedTxFunction.BLOCKS);
+            table(blockRecords.map(rows::block), LedgerTableRows.BLOCKS, ledgerKeyspace, cluster);
+            table(blockRecords.map(rows::blockByDay), LedgerTableRows.BLOCKS_BY_DAY, ledgerKeyspace, cluster);
             table(committed.map(rows::transactionById), LedgerTableRows.TRANSACTIONS_BY_ID, ledgerKeyspace, cluster);
             table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> {
                 Row r = rows.transactionByMerchantDay(t);

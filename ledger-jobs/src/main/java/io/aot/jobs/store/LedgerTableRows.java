@@ -3,6 +3,10 @@ package io.aot.jobs.store;
 import com.datastax.driver.core.LocalDate;
 import io.aot.avro.CommittedTransaction;
 import io.aot.avro.Posting;
+import io.aot.consensus.codec.CanonicalReader;
+import io.aot.consensus.codec.WireCodec;
+import io.aot.consensus.flink.source.CommittedTx;
+import io.aot.consensus.types.BlockHeader;
 import io.aot.schemas.serde.AvroCodec;
 import java.io.Serializable;
 import java.math.BigInteger;
@@ -76,6 +80,37 @@ public final class LedgerTableRows implements Serializable {
     public static final Table BALANCES = new Table("balances",
             "account_id, currency, balance_minor, as_of_height, updated_at",
             new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, TS, Types.LONG}, true);
+
+    public static final Table BLOCKS = new Table("blocks",
+            "height, block_hash, chain_id, block_time, proposer, last_block_hash, tx_merkle_root, app_hash, "
+                    + "validator_set_hash, tx_count, header_bytes, commit_certificate",
+            new TypeInformation<?>[] {Types.LONG, Types.STRING, Types.STRING, TS, Types.STRING, Types.STRING,
+                Types.STRING, Types.STRING, Types.STRING, Types.INT, BLOB, BLOB});
+
+    public static final Table BLOCKS_BY_DAY = new Table("blocks_by_day", "day, height, block_hash, block_time, tx_count",
+            new TypeInformation<?>[] {DAY, Types.LONG, Types.STRING, TS, Types.INT});
+
+    /** The {@code blocks} row of a block record: header fields decoded from its wire-encoded header. */
+    public Row block(CommittedTx b) {
+        BlockHeader h;
+        try {
+            h = new WireCodec(WireCodec.Limits.defaults())
+                    .readHeader(new CanonicalReader(b.headerBytes));
+        } catch (CanonicalReader.MalformedException e) {
+            throw new IllegalStateException("block " + b.height + ": header bytes do not decode", e);
+        }
+        if (!h.id().hex().equals(b.blockHashHex)) {
+            throw new IllegalStateException("block " + b.height + ": header hash " + h.id().hex() + " is not " + b.blockHashHex);
+        }
+        return Row.of(b.height, b.blockHashHex, h.chainId(), new Date(b.blockTimeMillis), h.proposerAddress(),
+                h.lastBlockId() == null ? null : h.lastBlockId().hex(), h.txRoot().hex(), h.appHash().hex(),
+                h.validatorSetHash().hex(), b.blockTxCount, b.headerBytes, b.certificateBytes);
+    }
+
+    public Row blockByDay(CommittedTx b) {
+        return Row.of(day(Instant.ofEpochMilli(b.blockTimeMillis)), b.height, b.blockHashHex, new Date(b.blockTimeMillis),
+                b.blockTxCount);
+    }
 
     /** Settlement rows as {@link SettlementFunction} emits them; the same row serves both tables' column order. */
     private static final TypeInformation<?>[] SETTLEMENT_TYPES = {Types.STRING, DAY, Types.STRING, Types.STRING,

@@ -14,6 +14,7 @@ import io.aot.avro.TransactionKind;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.flink.source.BlockSource;
 import io.aot.consensus.node.Genesis;
+import io.aot.consensus.types.ValidatorSet;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
@@ -52,6 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.sink.TwoPhaseCommittingStatefulSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -112,7 +114,7 @@ class LedgerIngestJobIT {
         }
     }
 
-    enum Fault { NONE, TASK_FAILURE, VALIDATOR_KILLED }
+    enum Fault { NONE, TASK_FAILURE, VALIDATOR_KILLED, STORE_TASK_FAILURE }
 
     @Test
     void exactlyTheValidTransactionsAreCommittedOnceInTerminalOrder(KafkaBroker kafka, CassandraNode cassandra)
@@ -130,6 +132,16 @@ class LedgerIngestJobIT {
     void aValidatorKilledAndRestartedMidStreamStillCommitsEachTransactionOnce(KafkaBroker kafka,
             CassandraNode cassandra) throws Exception {
         run(kafka, cassandra, Fault.VALIDATOR_KILLED);
+    }
+
+    /**
+     * A task failure in the store job's region (its exactly-once committed-topic writer throws mid-stream): the store
+     * pipeline restarts from its last checkpoint (BlockSource's height, the settlement and balance state, the Kafka
+     * transaction) and the topic and tables still hold every committed transaction once.
+     */
+    @Test
+    void storeJobRestoresFromACheckpointAfterATaskFailure(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        run(kafka, cassandra, Fault.STORE_TASK_FAILURE);
     }
 
     private void run(KafkaBroker kafka, CassandraNode cassandra, Fault fault) throws Exception {
@@ -166,10 +178,17 @@ class LedgerIngestJobIT {
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings), txSink,
                     LedgerIngestJob.rejectionSink(settings), LedgerIngestJob.terminalDirectory(settings));
             // The committed chain back out, in the same MiniCluster: BlockSource -> aot.ledger.committed.v1 + refusals.
+            Sink<CommittedTransaction> committedSink = LedgerTopicSinks.committed(kafka.bootstrapServers(),
+                    Topic.LEDGER_COMMITTED.nameIn(ns), "store-it-" + ns);
+            if (fault == Fault.STORE_TASK_FAILURE) {
+                FAIL_ONCE.set(true);
+                WRITES_BEFORE_FAILURE.set(traffic.expectedCommitted.size() / 2);
+                committedSink = FailingOnceCommittingSink.wrap(
+                        (TwoPhaseCommittingStatefulSink<CommittedTransaction, ?, ?>) committedSink);
+            }
             LedgerStoreJob.wire(env, ValidatorTestnet.CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
                             Genesis.read(net.genesisFile()), net.rpcAddresses(), 1, 0)),
-                    LedgerTopicSinks.committed(kafka.bootstrapServers(), Topic.LEDGER_COMMITTED.nameIn(ns),
-                            "store-it-" + ns),
+                    committedSink,
                     LedgerTopicSinks.rejections(kafka.bootstrapServers(), Topic.TX_REJECTED.nameIn(ns)),
                     cassandra.contactPoint(), storeKeyspace, FLEET.ledgerGenesis(10_000));
             JobClient job = env.executeAsync("ledger-ingest-it-" + fault);
@@ -191,8 +210,13 @@ class LedgerIngestJobIT {
                     assertThat(FAIL_ONCE.get()).as("the injected failure happened").isFalse();
                 }
                 check(kafka, ns, traffic, blocks, net);
+                if (fault == Fault.STORE_TASK_FAILURE) {
+                    // the store job trails the chain: by now it wrote every committed transaction to the topic
+                    assertThat(FAIL_ONCE.get()).as("the injected failure in the store job happened").isFalse();
+                }
                 checkTables(cassandra, storeKeyspace, traffic);
                 checkBalances(cassandra, storeKeyspace, net.replay(blocks, new ArrayList<>()));
+                checkBlocks(cassandra, storeKeyspace, blocks, Genesis.read(net.genesisFile()));
             } finally {
                 job.cancel().get();
             }
@@ -535,6 +559,56 @@ class LedgerIngestJobIT {
         }
     }
 
+    /**
+     * Every block the test read from the validators is in {@code blocks} (same hash and transaction count) and in
+     * {@code blocks_by_day}, empty blocks included; each stored commit certificate proves its block against the genesis
+     * validator set on its own. Certificates are not compared byte for byte: each validator keeps the +2/3 precommits
+     * it saw, so two honest validators may hold different, equally valid certificates for one block.
+     */
+    private static void checkBlocks(CassandraNode cassandra, String ks, List<WireCodec.CommittedBlock> chain,
+            Genesis genesis) throws Exception {
+        WireCodec wire = new WireCodec(WireCodec.Limits.defaults());
+        ValidatorSet validators = ValidatorSet.of(genesis.validators());
+        Map<Long, WireCodec.CommittedBlock> byHeight = new java.util.TreeMap<>();
+        Map<Long, String> expected = new java.util.TreeMap<>();
+        for (WireCodec.CommittedBlock b : chain) {
+            byHeight.put(b.block().height(), b);
+            expected.put(b.block().height(), b.block().id().hex() + " " + b.block().txs().size() + " certified");
+        }
+        Map<Long, String> got = new java.util.TreeMap<>();
+        long byDay = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (CqlSession s = cassandra.newSession()) {
+            do {
+                got.clear();
+                for (var r : s.execute("SELECT height, block_hash, tx_count, commit_certificate FROM " + ks + ".blocks")) {
+                    WireCodec.CommittedBlock b = byHeight.get(r.getLong(0));
+                    if (b == null) {
+                        continue;
+                    }
+                    java.nio.ByteBuffer c = r.getByteBuffer(3);
+                    byte[] bytes = new byte[c.remaining()];
+                    c.get(bytes);
+                    String why = wire.readCertificate(new io.aot.consensus.codec.CanonicalReader(bytes))
+                            .verify(genesis.chainId(), validators, b.block().height(), b.block().id());
+                    got.put(r.getLong(0), r.getString(1) + " " + r.getInt(2) + " "
+                            + (why == null ? "certified" : why));
+                }
+                byDay = 0;
+                for (var r : s.execute("SELECT height FROM " + ks + ".blocks_by_day")) {
+                    byDay += byHeight.containsKey(r.getLong(0)) ? 1 : 0;
+                }
+                if (got.equals(expected) && byDay == expected.size()) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+        }
+        assertThat(expected).as("the test read blocks").isNotEmpty();
+        assertThat(got).as("blocks table vs the validators' chain").isEqualTo(expected);
+        assertThat(byDay).as("blocks_by_day").isEqualTo(expected.size());
+    }
+
     /** The balances table equals the replayed ledger's balances (point assets under POINT), once the sinks caught up. */
     private static void checkBalances(CassandraNode cassandra, String ks, LedgerStateMachine ledger) throws Exception {
         Map<String, BigInteger> expected = new java.util.TreeMap<>();
@@ -623,6 +697,81 @@ class LedgerIngestJobIT {
                 @Override
                 public void flush(boolean endOfInput) throws java.io.IOException, InterruptedException {
                     w.flush(endOfInput);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    w.close();
+                }
+            };
+        }
+    }
+
+    /**
+     * Wraps the store job's exactly-once Kafka sink, keeping its two-phase commit and writer state, and throws once
+     * from inside its writer mid-stream.
+     */
+    static final class FailingOnceCommittingSink<IN, S, C> implements TwoPhaseCommittingStatefulSink<IN, S, C> {
+        private static final long serialVersionUID = 1L;
+        private final TwoPhaseCommittingStatefulSink<IN, S, C> delegate;
+
+        private FailingOnceCommittingSink(TwoPhaseCommittingStatefulSink<IN, S, C> delegate) {
+            this.delegate = delegate;
+        }
+
+        static <IN, S, C> FailingOnceCommittingSink<IN, S, C> wrap(TwoPhaseCommittingStatefulSink<IN, S, C> delegate) {
+            return new FailingOnceCommittingSink<>(delegate);
+        }
+
+        @Override
+        public PrecommittingStatefulSinkWriter<IN, S, C> createWriter(InitContext context) throws java.io.IOException {
+            return failing(delegate.createWriter(context));
+        }
+
+        @Override
+        public PrecommittingStatefulSinkWriter<IN, S, C> restoreWriter(InitContext context, java.util.Collection<S> state)
+                throws java.io.IOException {
+            return failing(delegate.restoreWriter(context, state));
+        }
+
+        @Override
+        public org.apache.flink.api.connector.sink2.Committer<C> createCommitter() throws java.io.IOException {
+            return delegate.createCommitter();
+        }
+
+        @Override
+        public org.apache.flink.core.io.SimpleVersionedSerializer<C> getCommittableSerializer() {
+            return delegate.getCommittableSerializer();
+        }
+
+        @Override
+        public org.apache.flink.core.io.SimpleVersionedSerializer<S> getWriterStateSerializer() {
+            return delegate.getWriterStateSerializer();
+        }
+
+        private PrecommittingStatefulSinkWriter<IN, S, C> failing(PrecommittingStatefulSinkWriter<IN, S, C> w) {
+            return new PrecommittingStatefulSinkWriter<>() {
+                @Override
+                public void write(IN element, Context c) throws java.io.IOException, InterruptedException {
+                    if (WRITES_BEFORE_FAILURE.decrementAndGet() < 0 && FAIL_ONCE.compareAndSet(true, false)) {
+                        throw new java.io.IOException("injected task failure in the store job");
+                    }
+                    w.write(element, c);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) throws java.io.IOException, InterruptedException {
+                    w.flush(endOfInput);
+                }
+
+                @Override
+                public java.util.Collection<C> prepareCommit() throws java.io.IOException, InterruptedException {
+                    return w.prepareCommit();
+                }
+
+                @Override
+                public java.util.List<S> snapshotState(long checkpointId) throws java.io.IOException {
+                    return w.snapshotState(checkpointId);
                 }
 
                 @Override

@@ -2,6 +2,7 @@ package io.aot.consensus.flink.source;
 
 import io.aot.consensus.node.HostPort;
 import io.aot.consensus.app.Application;
+import io.aot.consensus.codec.CanonicalWriter;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.node.ValidatorClient;
@@ -39,6 +40,7 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
     private final BlockingQueue<Fetched> queue;
     private final Counter rejectedBlocks;
     private final Counter failovers;
+    private final WireCodec wire = new WireCodec(WireCodec.Limits.defaults());
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile Throwable fetchFailure;
@@ -81,6 +83,12 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
         assert b.height() == nextToEmit : "blocks are emitted in height order without gaps";
         String hash = b.id().hex();
         List<byte[]> txs = b.txs();
+        CanonicalWriter header = new CanonicalWriter();
+        wire.writeHeader(header, b.header());
+        CanonicalWriter certificate = new CanonicalWriter();
+        wire.writeCertificate(certificate, f.block().certificate());
+        output.collect(CommittedTx.blockRecord(b.height(), txs.size(), hash, b.header().timeMillis(),
+                header.toByteArray(), certificate.toByteArray()), b.header().timeMillis());
         for (int i = 0; i < txs.size(); i++) {
             output.collect(new CommittedTx(b.height(), i, txs.size(), hash, b.header().timeMillis(), f.results().get(i).code(),
                     f.results().get(i).events().toArray(new String[0]), txs.get(i)), b.header().timeMillis());
