@@ -63,11 +63,16 @@ public final class LedgerApplication implements Application {
         LedgerStateMachine.BlockOutcome out = ledger.execute(header.height(), header.timeMillis(), txs);
         List<TxResult> results = new ArrayList<>(out.outcomes().size());
         for (LedgerStateMachine.Outcome o : out.outcomes()) {
-            List<String> events = new ArrayList<>(o.transfers().size());
-            o.transfers().forEach(t -> events.add("transfer|" + t.from() + "|" + t.to() + "|" + t.asset() + "|" + t.amount()));
-            results.add(new TxResult(o.code(), events));
+            results.add(new TxResult(o.code(), events(o)));
         }
         return new BlockResult(results, Hash.of(out.appHash()));
+    }
+
+    /** The outcome's ledger events, {@code transfer|from|to|asset|amount} per transfer, as followers read them. */
+    public static List<String> events(LedgerStateMachine.Outcome o) {
+        List<String> events = new ArrayList<>(o.transfers().size());
+        o.transfers().forEach(t -> events.add("transfer|" + t.from() + "|" + t.to() + "|" + t.asset() + "|" + t.amount()));
+        return events;
     }
 
     @Override

@@ -6,6 +6,9 @@ import io.aot.consensus.flink.source.BlockSource;
 import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
+import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.cassandra.CassandraRowSink;
+import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.schemas.topics.Topic;
 import io.aot.ledger.state.LedgerGenesis;
@@ -78,7 +81,7 @@ public final class LedgerStoreJob {
                 .uid("ledger-rejections").setParallelism(1);
         if (cassandraContactPoint != null) {
             LedgerTableRows rows = new LedgerTableRows();
-            LedgerClusterBuilder cluster = new LedgerClusterBuilder(cassandraContactPoint);
+            CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandraContactPoint);
             var blockRecords = committed.getSideOutput(CommittedTxFunction.BLOCKS);
             table(blockRecords.map(rows::block), LedgerTableRows.BLOCKS, ledgerKeyspace, cluster);
             table(blockRecords.map(rows::blockByDay), LedgerTableRows.BLOCKS_BY_DAY, ledgerKeyspace, cluster);
@@ -107,18 +110,18 @@ public final class LedgerStoreJob {
 
     /** Genesis balances (write timestamp 0) and, keyed by account and currency, every balance after a posting. */
     private static void balances(StreamExecutionEnvironment env, SingleOutputStreamOperator<CommittedTransaction> committed,
-            LedgerTableRows rows, Map<String, String> opening, String keyspace, LedgerClusterBuilder cluster) {
+            LedgerTableRows rows, Map<String, String> opening, String keyspace, CassandraClusterBuilder cluster) {
         List<Row> genesisRows = new ArrayList<>();
         opening.forEach((key, amount) -> {
             int bar = key.lastIndexOf('|');
             genesisRows.add(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
                     new java.util.Date(0), 0L));
         });
-        LedgerTableRows.Table table = LedgerTableRows.BALANCES;
+        CassandraTable table = LedgerTableRows.BALANCES;
         if (!genesisRows.isEmpty()) {
             env.fromData(genesisRows, table.rowType()).name("genesis-balances").uid("genesis-balances")
                     .setParallelism(1)
-                    .addSink(new LedgerRowSink(table.types().length, table.upsert(keyspace), cluster))
+                    .addSink(new CassandraRowSink(table.types().length, table.upsert(keyspace), cluster))
                     .name("cassandra-genesis-balances").uid("cassandra-genesis-balances").setParallelism(1);
         }
         table(committed.flatMap((CommittedTransaction t,
@@ -140,10 +143,9 @@ public final class LedgerStoreJob {
         return out;
     }
 
-    private static void table(SingleOutputStreamOperator<Row> rows, LedgerTableRows.Table table, String keyspace,
-            LedgerClusterBuilder cluster) {
-        rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows").setParallelism(1)
-                .addSink(new LedgerRowSink(table.types().length, table.upsert(keyspace), cluster))
-                .name("cassandra-" + table.name()).uid("cassandra-" + table.name()).setParallelism(1);
+    private static void table(SingleOutputStreamOperator<Row> rows, CassandraTable table, String keyspace,
+            CassandraClusterBuilder cluster) {
+        table.write(rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows")
+                .setParallelism(1), keyspace, cluster);
     }
 }

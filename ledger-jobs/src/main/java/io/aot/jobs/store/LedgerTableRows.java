@@ -1,8 +1,8 @@
 package io.aot.jobs.store;
 
-import com.datastax.driver.core.LocalDate;
 import io.aot.avro.CommittedTransaction;
 import io.aot.avro.Posting;
+import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.consensus.codec.CanonicalReader;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.flink.source.CommittedTx;
@@ -17,7 +17,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.types.Row;
 
 /**
@@ -30,64 +29,42 @@ public final class LedgerTableRows implements Serializable {
     private static final long serialVersionUID = 1L;
     static final ZoneId MARKET_ZONE = ZoneId.of("Asia/Seoul");
 
-    /**
-     * One table: its upsert and the types of its bind values, in order. With {@code writeTimestamp}, the last bind
-     * value is the write's timestamp ({@code USING TIMESTAMP}), not a column.
-     */
-    public record Table(String name, String columns, TypeInformation<?>[] types, boolean writeTimestamp)
-            implements Serializable {
-        public Table(String name, String columns, TypeInformation<?>[] types) {
-            this(name, columns, types, false);
-        }
-
-        public String upsert(String keyspace) {
-            int columnCount = types.length - (writeTimestamp ? 1 : 0);
-            String marks = String.join(",", java.util.Collections.nCopies(columnCount, "?"));
-            return "INSERT INTO " + keyspace + "." + name + " (" + columns + ") VALUES (" + marks + ")"
-                    + (writeTimestamp ? " USING TIMESTAMP ?" : "");
-        }
-
-        public RowTypeInfo rowType() {
-            return new RowTypeInfo(types);
-        }
-    }
-
     private static final TypeInformation<Date> TS = TypeInformation.of(Date.class);
-    // Flink's own serializers travel these (Kryo cannot open java.nio on Java 17); LedgerRowSink converts them to the
+    // Flink's own serializers travel these (Kryo cannot open java.nio on Java 17); CassandraRowSink converts them to the
     // driver's types (driver LocalDate for CQL date, ByteBuffer for blob) at the last moment.
     private static final TypeInformation<java.sql.Date> DAY = Types.SQL_DATE;
     private static final TypeInformation<byte[]> BLOB = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
-    public static final Table TRANSACTIONS_BY_ID = new Table("transactions_by_id",
+    public static final CassandraTable TRANSACTIONS_BY_ID = new CassandraTable("transactions_by_id",
             "tx_id, kind, result_code, height, index_in_block, block_hash, block_time, event_time, terminal_id, "
                     + "merchant_id, acquirer_id, method, wallet_provider, currency, amount_minor, original_tx_id, record",
             new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.STRING, Types.LONG, Types.INT, Types.STRING, TS,
                 TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.BIG_INT,
                 Types.STRING, BLOB});
 
-    public static final Table TRANSACTIONS_BY_MERCHANT_DAY = new Table("transactions_by_merchant_day",
+    public static final CassandraTable TRANSACTIONS_BY_MERCHANT_DAY = new CassandraTable("transactions_by_merchant_day",
             "merchant_id, day, block_time, tx_id, kind, result_code, method, wallet_provider, currency, amount_minor, "
                     + "terminal_id, height",
             new TypeInformation<?>[] {Types.STRING, DAY, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
                 Types.STRING, Types.STRING, Types.BIG_INT, Types.STRING, Types.LONG});
 
-    public static final Table POSTINGS_BY_ACCOUNT_DAY = new Table("postings_by_account_day",
+    public static final CassandraTable POSTINGS_BY_ACCOUNT_DAY = new CassandraTable("postings_by_account_day",
             "account_id, day, height, index_in_block, leg, tx_id, side, currency, amount_minor, block_time",
             new TypeInformation<?>[] {Types.STRING, DAY, Types.LONG, Types.INT, Types.INT, Types.STRING, Types.STRING,
                 Types.STRING, Types.BIG_INT, TS});
 
     /** Written with the chain position as the write timestamp: newer balances always win. */
-    public static final Table BALANCES = new Table("balances",
+    public static final CassandraTable BALANCES = new CassandraTable("balances",
             "account_id, currency, balance_minor, as_of_height, updated_at",
             new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, TS, Types.LONG}, true);
 
-    public static final Table BLOCKS = new Table("blocks",
+    public static final CassandraTable BLOCKS = new CassandraTable("blocks",
             "height, block_hash, chain_id, block_time, proposer, last_block_hash, tx_merkle_root, app_hash, "
                     + "validator_set_hash, tx_count, header_bytes, commit_certificate",
             new TypeInformation<?>[] {Types.LONG, Types.STRING, Types.STRING, TS, Types.STRING, Types.STRING,
                 Types.STRING, Types.STRING, Types.STRING, Types.INT, BLOB, BLOB});
 
-    public static final Table BLOCKS_BY_DAY = new Table("blocks_by_day", "day, height, block_hash, block_time, tx_count",
+    public static final CassandraTable BLOCKS_BY_DAY = new CassandraTable("blocks_by_day", "day, height, block_hash, block_time, tx_count",
             new TypeInformation<?>[] {DAY, Types.LONG, Types.STRING, TS, Types.INT});
 
     /** The {@code blocks} row of a block record: header fields decoded from its wire-encoded header. */
@@ -116,11 +93,11 @@ public final class LedgerTableRows implements Serializable {
     private static final TypeInformation<?>[] SETTLEMENT_TYPES = {Types.STRING, DAY, Types.STRING, Types.STRING,
         Types.LONG, Types.BIG_INT, Types.LONG, Types.BIG_INT, Types.BIG_INT, Types.BIG_INT, Types.LONG};
 
-    public static final Table DAILY_SETTLEMENT_BY_MERCHANT = new Table("daily_settlement_by_merchant",
+    public static final CassandraTable DAILY_SETTLEMENT_BY_MERCHANT = new CassandraTable("daily_settlement_by_merchant",
             "merchant_id, day, acquirer_id, currency, payment_count, gross_minor, refund_count, refund_minor, fee_minor, "
                     + "net_minor, as_of_height", SETTLEMENT_TYPES);
 
-    public static final Table DAILY_SETTLEMENT_BY_ACQUIRER = new Table("daily_settlement_by_acquirer",
+    public static final CassandraTable DAILY_SETTLEMENT_BY_ACQUIRER = new CassandraTable("daily_settlement_by_acquirer",
             "merchant_id, day, acquirer_id, currency, payment_count, gross_minor, refund_count, refund_minor, fee_minor, "
                     + "net_minor, as_of_height", SETTLEMENT_TYPES);
 
@@ -197,12 +174,6 @@ public final class LedgerTableRows implements Serializable {
 
     static java.sql.Date day(Instant at) {
         return java.sql.Date.valueOf(at.atZone(MARKET_ZONE).toLocalDate());
-    }
-
-    /** A CQL date for the driver from the row's day. */
-    static LocalDate cqlDate(java.sql.Date day) {
-        java.time.LocalDate d = day.toLocalDate();
-        return LocalDate.fromYearMonthDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
     }
 
     private static Date date(Instant at) {

@@ -1,5 +1,6 @@
-package io.aot.jobs.store;
+package io.aot.jobs.cassandra;
 
+import com.datastax.driver.core.LocalDate;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.flink.streaming.connectors.cassandra.AbstractCassandraTupleSink;
@@ -9,12 +10,12 @@ import org.apache.flink.streaming.connectors.cassandra.NoOpCassandraFailureHandl
 import org.apache.flink.types.Row;
 
 /**
- * The connector's tuple sink for our rows: binds the Flink-typed day and blob fields as the 3.x driver's date and blob,
+ * The connector's tuple sink for our rows ({@link CassandraTable}): binds the Flink-typed day and blob fields as the 3.x driver's date and blob,
  * and bounds the writes in flight. The connector's default is unbounded: under load (bench pipeline) the driver's
  * per-host queue (256) overflowed with {@code BusyPoolException} and the job restarted; with the bound, a slow
  * Cassandra back-pressures the job instead.
  */
-final class LedgerRowSink extends AbstractCassandraTupleSink<Row> {
+public final class CassandraRowSink extends AbstractCassandraTupleSink<Row> {
 
     private static final long serialVersionUID = 1L;
     static final int MAX_CONCURRENT_WRITES = 64;
@@ -22,7 +23,7 @@ final class LedgerRowSink extends AbstractCassandraTupleSink<Row> {
 
     private final int rowArity;
 
-    LedgerRowSink(int rowArity, String insertQuery, ClusterBuilder builder) {
+    public CassandraRowSink(int rowArity, String insertQuery, ClusterBuilder builder) {
         super(insertQuery, builder, CassandraSinkBaseConfig.newBuilder().setMaxConcurrentRequests(MAX_CONCURRENT_WRITES)
                 .setMaxConcurrentRequestsTimeout(MAX_WAIT_FOR_A_WRITE_SLOT).build(), new NoOpCassandraFailureHandler());
         this.rowArity = rowArity;
@@ -34,12 +35,18 @@ final class LedgerRowSink extends AbstractCassandraTupleSink<Row> {
         for (int i = 0; i < rowArity; i++) {
             Object v = record.getField(i);
             if (v instanceof java.sql.Date day) {
-                v = LedgerTableRows.cqlDate(day);
+                v = cqlDate(day);
             } else if (v instanceof byte[] bytes) {
                 v = ByteBuffer.wrap(bytes);
             }
             values[i] = v;
         }
         return values;
+    }
+
+    /** A CQL date for the driver from the row's day. */
+    static LocalDate cqlDate(java.sql.Date day) {
+        java.time.LocalDate d = day.toLocalDate();
+        return LocalDate.fromYearMonthDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
     }
 }

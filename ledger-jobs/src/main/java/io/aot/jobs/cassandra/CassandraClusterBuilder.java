@@ -1,17 +1,17 @@
-package io.aot.jobs.store;
+package io.aot.jobs.cassandra;
 
 import io.aot.consensus.node.HostPort;
 import com.datastax.driver.core.Cluster;
 import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
 
 /** The connector's cluster (DataStax 3.x driver) from a {@code host:port} contact point. */
-public final class LedgerClusterBuilder extends ClusterBuilder {
+public final class CassandraClusterBuilder extends ClusterBuilder {
 
     private static final long serialVersionUID = 1L;
 
     private final String contactPoint;
 
-    public LedgerClusterBuilder(String contactPoint) {
+    public CassandraClusterBuilder(String contactPoint) {
         this.contactPoint = contactPoint;
     }
 

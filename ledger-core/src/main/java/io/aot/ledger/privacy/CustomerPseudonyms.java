@@ -1,0 +1,66 @@
+package io.aot.ledger.privacy;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Replaces a customer token (or wallet) by HMAC-SHA256 under a secret key, before any stateful consumer keeps it:
+ * the same customer gets the same pseudonym under one key, and without the key a pseudonym cannot be turned back into
+ * a token or checked against a guessed one. The pseudonym is the first 16 bytes of the MAC as hex (128 bits: no
+ * collision in any realistic population) prefixed with the key id, so rows made under two keys never mix.
+ */
+public final class CustomerPseudonyms implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** HMAC-SHA256 keys shorter than this are refused (RFC 2104: at least the hash's output length is recommended). */
+    public static final int MIN_KEY_BYTES = 32;
+
+    private final String keyId;
+    private final byte[] key;
+    private transient Mac mac;
+
+    public CustomerPseudonyms(String keyId, byte[] key) {
+        if (keyId == null || !keyId.matches("[a-z0-9-]{1,16}")) {
+            throw new IllegalArgumentException("key id: 1-16 of [a-z0-9-]: " + keyId);
+        }
+        if (key == null || key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("pseudonym key: at least " + MIN_KEY_BYTES + " bytes");
+        }
+        this.keyId = keyId;
+        this.key = key.clone();
+    }
+
+    /** {@code keyId:hex-key}, the form the jobs take on their command line or in a key file. */
+    public static CustomerPseudonyms parse(String spec) {
+        int colon = spec == null ? -1 : spec.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("pseudonym key: expected keyId:hexkey");
+        }
+        return new CustomerPseudonyms(spec.substring(0, colon), HexFormat.of().parseHex(spec.substring(colon + 1).trim()));
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /** Null for null: an absent token stays absent. */
+    public String of(String token) {
+        if (token == null) {
+            return null;
+        }
+        try {
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            }
+            byte[] full = mac.doFinal(token.getBytes(StandardCharsets.UTF_8));
+            return keyId + ":" + HexFormat.of().formatHex(full, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
+        }
+    }
+}
