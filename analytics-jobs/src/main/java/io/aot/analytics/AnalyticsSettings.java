@@ -33,7 +33,7 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
     public static AnalyticsSettings local(String bootstrapServers, String cassandraContactPoint) {
         return new AnalyticsSettings(bootstrapServers, Topic.LEDGER_COMMITTED.baseName(), "aot-analytics",
                 Topic.TX_REJECTED.baseName(), cassandraContactPoint, "aot_analytics", DEMO_PSEUDONYM_KEY, 60_000,
-                10_000, 3_600_000, 1_000, 10, AlertThresholds.defaults(), 2_000, 2, Topic.MAX_MESSAGE_BYTES);
+                60_000, 3_600_000, 1_000, 10, AlertThresholds.defaults(), 2_000, 2, Topic.MAX_MESSAGE_BYTES);
     }
 
     /** {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace --pseudonym-key ...} */
@@ -56,6 +56,13 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
                         p.getInt("terminal-max-per-minute", a.terminalMaxPerMinute())),
                 p.getLong("checkpoint-interval-ms", d.checkpointIntervalMs()), p.getInt("parallelism", d.parallelism()),
                 p.getInt("max-record-bytes", d.maxRecordBytes()));
+    }
+
+    /** The same settings with other event-time bounds. */
+    public AnalyticsSettings withEventTimeBounds(long outOfOrdernessMs, long allowedLatenessMs) {
+        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
+                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
+                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
     }
 
     /** The same settings reading other topics and writing another keyspace (tests, benchmarks: one namespace each). */

@@ -21,7 +21,7 @@ public final class MarketEventsForTests {
         e.region = "SEOUL";
         e.acquirerId = "ACQ-1";
         e.terminalId = merchant + "-T0";
-        e.method = "NFC_PHONE";
+        e.method = "NFC_PHONE_WALLET";
         e.walletProvider = "SAMSUNG_PAY";
         e.currency = "KRW";
         e.amountMinor = BigInteger.valueOf(krw);

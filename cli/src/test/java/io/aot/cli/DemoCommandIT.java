@@ -30,7 +30,7 @@ class DemoCommandIT {
         assertThat(exit).isZero();
         assertThat(output).contains("committed = accepted, each once: OK").contains("app hashes all match")
                 .contains("every currency sums to zero: OK").contains("validate/BAD_SIGNATURE")
-                .contains("(= committed)").contains("Demo PASSED").contains("Stopped everything the demo started");
+                .contains("(= committed)").contains("(= committed payments)").contains("Demo PASSED").contains("Stopped everything the demo started");
         assertThat(output.lines().filter(l -> l.matches("\\s+\\d+s\\s.*"))).as("progress lines").isNotEmpty();
     }
 }

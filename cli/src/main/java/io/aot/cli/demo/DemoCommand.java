@@ -17,6 +17,8 @@ import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.jobs.ingest.IngestSettings;
+import io.aot.analytics.AnalyticsSettings;
+import io.aot.analytics.MarketAnalyticsJob;
 import io.aot.jobs.ingest.LedgerIngestJob;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.jobs.store.LedgerStoreJob;
@@ -138,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> rpc = net.rpcPorts().stream().map(p -> "127.0.0.1:" + p).toList();
             out.println("Validators: RPC " + rpc + ", homes under " + work.resolve("testnet"));
 
-            out.println("== 3/5 Flink MiniCluster: LedgerIngestJob + LedgerStoreJob");
+            out.println("== 3/5 Flink MiniCluster: LedgerIngestJob + LedgerStoreJob + MarketAnalyticsJob");
             String bootstrap = stack.kafka().bootstrapServers();
             IngestSettings settings = IngestSettings.fromArgs(new String[] {"--chain-id", CHAIN,
                 "--validators", String.join(",", rpc), "--endorser-seed-hex",
@@ -149,6 +151,16 @@ public final class DemoCommand implements Callable<Integer> {
             conf.setString("restart-strategy.type", "fixed-delay");
             conf.setString("restart-strategy.fixed-delay.attempts", "3");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+            // The simulated day passes in the demo's minute: an hour of payment time is a few seconds of commit
+            // order, so the analytics' lateness bounds are a day here (before the ingest job sets the checkpoints).
+            AnalyticsSettings analytics = AnalyticsSettings.local(bootstrap, stack.cassandra().contactPoint())
+                    .in(Topic.LEDGER_COMMITTED.baseName(), "aot-demo-analytics-" + UUID.randomUUID(),
+                            Topic.TX_REJECTED.baseName(), Keyspace.ANALYTICS.defaultName())
+                    .withEventTimeBounds(600_000, 24 * 3_600_000L);
+            MarketAnalyticsJob.wire(env, analytics, MarketAnalyticsJob.kafkaSource(analytics),
+                    LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
+                    MarketAnalyticsJob.TableSinks.cassandra(stack.cassandra().contactPoint(),
+                            Keyspace.ANALYTICS.defaultName()));
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                     LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
                     LedgerIngestJob.terminalDirectory(settings));
@@ -202,17 +214,23 @@ public final class DemoCommand implements Callable<Integer> {
         long committed;
         long rejectedBeforeConsensus;
         long refusedByLedger;
+        /** Committed payments the ledger accepted: what the analytics must count. */
+        long okPayments;
         final Map<String, Long> rejectionsByReason = new TreeMap<>();
         final Map<String, BigInteger> krwByMerchant = new TreeMap<>();
         final java.util.Set<String> committedIds = new java.util.HashSet<>();
         long duplicatesPublished;
+        final Map<String, Long> alertsByRule = new TreeMap<>();
     }
+
+    /** The simulated market day: midnight in Seoul is 15:00 UTC the day before. */
+    static final Instant SIMULATED_DAY_START = Instant.parse("2026-11-22T15:00:00Z");
+    static final java.time.LocalDate SIMULATED_DAY = java.time.LocalDate.of(2026, 11, 23);
 
     private Thread simulate(Fleet fleet, String bootstrap, Tally tally) {
         Thread t = new Thread(() -> {
             long total = (long) rate * seconds;
-            PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, Instant.parse("2026-11-22T15:00:00Z"),
-                    badFraction);
+            PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, SIMULATED_DAY_START, badFraction);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -267,7 +285,12 @@ public final class DemoCommand implements Callable<Integer> {
                 tally.committed++;
                 if (!"OK".contentEquals(t.getResultCode())) {
                     tally.refusedByLedger++;
-                } else if (t.getAmount().getCurrency() == Currency.KRW && t.getMerchantId() != null) {
+                    continue;
+                }
+                if (t.getKind() == io.aot.avro.TransactionKind.PAYMENT && t.getMerchantId() != null) {
+                    tally.okPayments++;
+                }
+                if (t.getAmount().getCurrency() == Currency.KRW && t.getMerchantId() != null) {
                     tally.krwByMerchant.merge(t.getMerchantId().toString(),
                             t.getAmount().getAmountMinor().toBigIntegerExact(), BigInteger::add);
                 }
@@ -359,11 +382,51 @@ public final class DemoCommand implements Callable<Integer> {
                         r.getBigInteger(3));
             }
         }
-        out.println("Also written: aot_ledger.balances and postings_by_account_day. Not in this demo yet: daily "
-                + "settlement (issue #6), analytics (#7), ads (#8).");
-        boolean passed = allCommitted && consistent && tablesComplete;
+        boolean analyticsComplete = analyticsSummary(stack, tally);
+        out.println("Also written: aot_ledger.balances, blocks, daily settlement; aot_analytics hourly tables, token "
+                + "flow, point swaps, alerts (CQL cookbook: docs/analytics.md). Not in this demo yet: ads (#8).");
+        boolean passed = allCommitted && consistent && tablesComplete && analyticsComplete;
         out.printf("Demo %s in %d s.%n", passed ? "PASSED" : "FAILED", (System.nanoTime() - t0) / 1_000_000_000);
         return passed;
+    }
+
+    /** The simulated day's market analytics, checked against the committed payments the demo counted itself. */
+    private boolean analyticsSummary(LocalStack stack, Tally tally) throws InterruptedException {
+        String day = "'" + SIMULATED_DAY + "'";
+        try (CqlSession session = stack.cassandra().newSession()) {
+            String q = "SELECT sum(payment_count) FROM aot_analytics.category_region_daily WHERE day = " + day;
+            long counted = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((counted = session.execute(q).one().getLong(0)) < tally.okPayments && System.nanoTime() < deadline) {
+                Thread.sleep(500); // rows are upserted about once a second while they change
+            }
+            boolean complete = counted == tally.okPayments;
+            out.println("Market analytics (aot_analytics, event time = payment time, Asia/Seoul):");
+            out.println("  " + q + "  ->  " + counted + (complete ? " (= committed payments)"
+                    : " (NOT the " + tally.okPayments + " committed payments)"));
+            String top = "SELECT rank, merchant_id, merchant_category, gross_krw FROM aot_analytics."
+                    + "top_merchants_by_region_day WHERE region = 'SEOUL' AND day = " + day + " LIMIT 3";
+            out.println("  " + top);
+            for (Row r : session.execute(top)) {
+                out.printf("      %2d %-10s %-18s %,15d KRW%n", r.getInt(0), r.getString(1), r.getString(2),
+                        r.getBigInteger(3));
+            }
+            String mix = "SELECT method, wallet_provider, payment_count FROM aot_analytics.method_share_daily "
+                    + "WHERE region = 'SEOUL' AND day = " + day;
+            out.println("  " + mix + "  (first 4)");
+            int shown = 0;
+            for (Row r : session.execute(mix)) {
+                if (shown++ < 4) {
+                    out.printf("      %-14s %-14s %,8d%n", r.getString(0), r.getString(1), r.getLong(2));
+                }
+            }
+            out.println("  alerts raised on " + SIMULATED_DAY + ":");
+            for (Row r : session.execute("SELECT rule FROM aot_analytics.alerts WHERE day = " + day)) {
+                tally.alertsByRule.merge(r.getString(0), 1L, Long::sum);
+            }
+            tally.alertsByRule.forEach((rule, n) -> out.printf("      %-26s %,6d%n", rule, n));
+            return complete;
+        }
     }
 
     private void printKeep(LocalStack stack) {
