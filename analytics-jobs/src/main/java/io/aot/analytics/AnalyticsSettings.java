@@ -65,6 +65,18 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
                 flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
     }
 
+    public AnalyticsSettings withPartitionIdleMs(long partitionIdleMs) {
+        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
+                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
+                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
+    }
+
+    public AnalyticsSettings withCheckpointIntervalMs(long checkpointIntervalMs) {
+        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
+                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
+                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
+    }
+
     /** The same settings reading other topics and writing another keyspace (tests, benchmarks: one namespace each). */
     public AnalyticsSettings in(String committedTopic, String consumerGroup, String rejectedTopic, String keyspace) {
         return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,

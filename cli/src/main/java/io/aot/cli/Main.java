@@ -7,6 +7,7 @@ import io.aot.cli.demo.DemoCommand;
 import io.aot.cli.gateway.GatewayCommand;
 import io.aot.cli.provision.ProvisionCommand;
 import io.aot.cli.receipt.ReceiptCommand;
+import io.aot.cli.report.ReportCommand;
 import io.aot.cli.simulate.SimulateCommand;
 import io.aot.cli.stack.StackCommand;
 import io.aot.cli.terminals.TerminalsCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 /** The {@code aot} command. Each subcommand is a class of its own; planned ones say plainly that they are not built. */
 @Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
         description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
-        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

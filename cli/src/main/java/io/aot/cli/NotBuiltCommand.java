@@ -15,7 +15,6 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     static final int EXIT_NOT_BUILT = 3;
 
     static final List<NotBuiltCommand> PLANNED = List.of(
-            new NotBuiltCommand("report", 7, "Render the market analytics report"),
             new NotBuiltCommand("segments", 8, "List and export advertising audience segments"));
 
     CommandLine commandLine() {
@@ -30,7 +29,7 @@ record NotBuiltCommand(String name, int issue, String summary) implements Callab
     @Override
     public Integer call() {
         System.err.println("aot " + name + " is not built yet: it arrives with issue #" + issue + " (" + summary + ").");
-        System.err.println("What works today: demo, stack, validator, simulate, gateway, chain, terminals, audit, receipt, bench. See ./aot --help.");
+        System.err.println("What works today: demo, stack, provision, validator, simulate, gateway, chain, terminals, audit, receipt, report, bench. See ./aot --help.");
         return EXIT_NOT_BUILT;
     }
 }

@@ -172,6 +172,22 @@ class AuditCommandIT {
         assertThat(fetched.out()).contains("verdict       VALID", txId);
         assertThat(run("receipt", "--verify", file.toString(), "--genesis", genesis).exit()).isZero();
 
+        // Without --height/--index the receipt finds the transaction through Cassandra's transactions_by_id, the row
+        // LedgerStoreJob writes (here written by hand: the store job has its own end-to-end test).
+        String ledgerKeyspace = "aot_ledger_receipt_" + Long.toHexString(System.nanoTime());
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.LEDGER, ledgerKeyspace, Replication.simple(1), s::execute);
+            s.execute(s.prepare("INSERT INTO " + ledgerKeyspace + ".transactions_by_id (tx_id, height, index_in_block)"
+                    + " VALUES (?, ?, ?)").bind(txId, height, index));
+        }
+        Run looked = run("receipt", txId, "--validator", "127.0.0.1:" + net.rpcPorts().get(1), "--genesis", genesis,
+                "--cassandra", cassandra.contactPoint(), "--keyspace", ledgerKeyspace);
+        assertThat(looked.exit()).isZero();
+        assertThat(looked.out()).contains("verdict       VALID", txId, "height " + height + ", index " + index);
+        assertThat(run("receipt", "no-such-tx", "--validator", "127.0.0.1:" + net.rpcPorts().get(1), "--genesis",
+                genesis, "--cassandra", cassandra.contactPoint(), "--keyspace", ledgerKeyspace).exit())
+                .as("an unknown transaction id").isEqualTo(2);
+
         assertThat(tampered(file, "tx", genesis)).contains("INVALID at MERKLE_PROOF");
         assertThat(tampered(file, "proof.aunts", genesis)).contains("INVALID at MERKLE_PROOF");
         assertThat(tampered(file, "certificate", genesis)).contains("INVALID at CERTIFICATE");

@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: print figures and write bench/results/<name>.json", "",
             "Built: consensus, ingest, pipeline. Not built yet: analytics (#7), ads (#8)."},
-        subcommands = {ConsensusBench.class, IngestBench.class, PipelineBench.class})
+        subcommands = {ConsensusBench.class, IngestBench.class, PipelineBench.class, AnalyticsBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: aot bench consensus|ingest|pipeline [options]; see aot bench --help");
+        System.out.println("usage: aot bench consensus|ingest|pipeline|analytics [options]; see aot bench --help");
     }
 }

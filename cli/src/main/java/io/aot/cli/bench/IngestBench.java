@@ -180,10 +180,10 @@ public final class IngestBench implements Callable<Integer> {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records_acknowledged", acked.get());
-        r.put("seconds", round(elapsed));
+        r.put("seconds", BenchResults.round(elapsed));
         r.put("records_per_s", Math.round(acked.get() / elapsed));
-        r.put("cores_simulator_jvm", round((ProcessCpu.millis(self) - cpuSelf0) / 1000.0 / elapsed));
-        r.put("cores_kafka", round((ProcessCpu.millis(kafka.pid()) - cpuKafka0) / 1000.0 / elapsed));
+        r.put("cores_simulator_jvm", BenchResults.round((ProcessCpu.millis(self) - cpuSelf0) / 1000.0 / elapsed));
+        r.put("cores_kafka", BenchResults.round((ProcessCpu.millis(kafka.pid()) - cpuKafka0) / 1000.0 / elapsed));
         System.out.printf("  simulator: %,d records/s acknowledged by Kafka (acks=all, idempotent)%n", r.get("records_per_s"));
         return r;
     }
@@ -249,17 +249,17 @@ public final class IngestBench implements Callable<Integer> {
             r.put("wrk_requests_per_s", rps.find() ? Math.round(Double.parseDouble(rps.group(1))) : -1);
             Matcher pm = WRK_PERCENTILE.matcher(wrkOut);
             while (pm.find()) {
-                r.put("latency_p" + pm.group(1) + "_ms", round(toMillis(Double.parseDouble(pm.group(2)), pm.group(3))));
+                r.put("latency_p" + pm.group(1) + "_ms", BenchResults.round(toMillis(Double.parseDouble(pm.group(2)), pm.group(3))));
             }
             r.put("signed_ahead", signed);
             r.put("ran_out_of_signed_payments", accepted >= signed);
             r.put("kafka_records_total", inKafka);
             r.put("accepted_total_incl_warmup", acceptedTotal);
             r.put("every_accepted_payment_in_kafka", inKafka >= acceptedTotal);
-            r.put("cores_gateway", round(cpuGw / 1000.0 / elapsed));
-            r.put("cores_wrk", round(wrkCpu.get() / 1000.0 / elapsed));
-            r.put("cores_kafka", round(cpuKafka / 1000.0 / elapsed));
-            r.put("cores_cassandra", round(cpuCassandra / 1000.0 / elapsed));
+            r.put("cores_gateway", BenchResults.round(cpuGw / 1000.0 / elapsed));
+            r.put("cores_wrk", BenchResults.round(wrkCpu.get() / 1000.0 / elapsed));
+            r.put("cores_kafka", BenchResults.round(cpuKafka / 1000.0 / elapsed));
+            r.put("cores_cassandra", BenchResults.round(cpuCassandra / 1000.0 / elapsed));
             r.put("wrk", "wrk -t" + wrkThreads + " -c" + connections + " -d" + seconds + "s --latency");
             System.out.print(wrkOut);
             System.out.printf("  gateway: %,d payments/s accepted (202 after Kafka acks=all); answers %s%n",
@@ -385,30 +385,7 @@ public final class IngestBench implements Callable<Integer> {
         all.put("goals", Map.of("gateway_accepted_per_s", 10_000, "simulator_records_per_s", 50_000));
         all.put("goal_gateway_met", (Long) gateway.get("accepted_per_s") >= 10_000);
         all.put("goal_simulator_met", (Long) simulator.get("records_per_s") >= 50_000);
-        String json = toJson(all, "") + "\n";
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(out, json);
-        System.out.print(json);
-        System.out.println("written to " + out);
-    }
-
-    static String toJson(Object v, String indent) {
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder sb = new StringBuilder("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(indent).append("  \"").append(e.getKey()).append("\": ").append(toJson(e.getValue(), indent + "  "));
-                sb.append(++i < m.size() ? ",\n" : "\n");
-            }
-            return sb.append(indent).append('}').toString();
-        }
-        if (v instanceof String s) {
-            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        }
-        return String.valueOf(v);
+        BenchResults.write(out, all);
     }
 
     private static double toMillis(double value, String unit) {
@@ -417,10 +394,6 @@ public final class IngestBench implements Callable<Integer> {
             case "s" -> value * 1000;
             default -> value;
         };
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 
     private static boolean wrkAvailable() {

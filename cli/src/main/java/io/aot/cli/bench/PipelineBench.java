@@ -167,7 +167,7 @@ public final class PipelineBench implements Callable<Integer> {
                     LedgerTopicSinks.committed(bootstrap, Topic.LEDGER_COMMITTED.baseName(), "aot-bench-store"),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     stack.cassandra().contactPoint(), Keyspace.LEDGER.defaultName(), ledgerGenesis);
-            Cpu cpu = new Cpu(stack, validators);
+            StackCpu cpu = new StackCpu(stack, validators);
             System.out.printf("== consensus run: %,d preloaded payments through ingest -> 4 validators -> store%n",
                     transactions);
             JobClient job = env.executeAsync("aot-bench-pipeline");
@@ -195,7 +195,7 @@ public final class PipelineBench implements Callable<Integer> {
             LedgerIngestJob.wire(baseEnv, base, LedgerIngestJob.kafkaSource(base),
                     new ConsensusBypassSink(stack.cassandra().contactPoint(), BASELINE_KEYSPACE, 512),
                     LedgerIngestJob.rejectionSink(base), LedgerIngestJob.terminalDirectory(base));
-            Cpu baseCpu = new Cpu(stack, validators);
+            StackCpu baseCpu = new StackCpu(stack, validators);
             JobClient baseJob = baseEnv.executeAsync("aot-bench-baseline");
             Map<String, Object> baseline;
             try (CqlSession session = stack.cassandra().newSession()) {
@@ -218,7 +218,7 @@ public final class PipelineBench implements Callable<Integer> {
         return StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     }
 
-    private Map<String, Object> consensusRun(KafkaConsumer<byte[], byte[]> committed, CqlSession session, Cpu cpu)
+    private Map<String, Object> consensusRun(KafkaConsumer<byte[], byte[]> committed, CqlSession session, StackCpu cpu)
             throws Exception {
         AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -269,8 +269,8 @@ public final class PipelineBench implements Callable<Integer> {
         r.put("committed_ok", ok);
         r.put("committed_tx_per_s", Math.round(transactions / ((lastCommit - firstCommit) / 1e9)));
         r.put("queryable_tx_per_s", Math.round(transactions / ((allRows - firstRow) / 1e9)));
-        r.put("seconds_first_to_last_commit", round((lastCommit - firstCommit) / 1e9));
-        r.put("seconds_job_start_to_all_queryable", round((allRows - start) / 1e9));
+        r.put("seconds_first_to_last_commit", BenchResults.round((lastCommit - firstCommit) / 1e9));
+        r.put("seconds_job_start_to_all_queryable", BenchResults.round((allRows - start) / 1e9));
         r.putAll(cpu.coresSince());
         System.out.printf("  committed %,d tx/s, queryable %,d tx/s%n", r.get("committed_tx_per_s"),
                 r.get("queryable_tx_per_s"));
@@ -357,7 +357,7 @@ public final class PipelineBench implements Callable<Integer> {
         return r;
     }
 
-    private Map<String, Object> baselineRun(CqlSession session, Cpu cpu) throws Exception {
+    private Map<String, Object> baselineRun(CqlSession session, StackCpu cpu) throws Exception {
         long start = System.nanoTime();
         long firstRow = 0;
         long rows = 0;
@@ -383,7 +383,7 @@ public final class PipelineBench implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("transactions", transactions);
         r.put("queryable_tx_per_s", Math.round(transactions / ((end - firstRow) / 1e9)));
-        r.put("seconds_job_start_to_all_queryable", round((end - start) / 1e9));
+        r.put("seconds_job_start_to_all_queryable", BenchResults.round((end - start) / 1e9));
         r.putAll(cpu.coresSince());
         System.out.printf("  baseline %,d rows/s%n", r.get("queryable_tx_per_s"));
         return r;
@@ -402,18 +402,11 @@ public final class PipelineBench implements Callable<Integer> {
         all.put("consensus", consensus);
         all.put("latency", latency);
         all.put("baseline_consensus_bypassed", baseline);
-        all.put("consensus_overhead", round(1 - (double) withConsensus / without));
+        all.put("consensus_overhead", BenchResults.round(1 - (double) withConsensus / without));
         all.put("goals", Map.of("end_to_end_tx_per_s", 10_000, "consensus_overhead_max", 0.35));
         all.put("goal_throughput_met", withConsensus >= 10_000);
         all.put("goal_overhead_met", 1 - (double) withConsensus / without <= 0.35);
-        String json = IngestBench.toJson(all, "") + "\n";
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(out, json);
-        System.out.print(json);
-        System.out.println("written to " + out);
+        BenchResults.write(out, all);
     }
 
     private static void produce(String bootstrap, String topic, List<Preloaded> records) throws Exception {
@@ -477,43 +470,10 @@ public final class PipelineBench implements Callable<Integer> {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
-
     private static void deleteTree(Path dir) throws java.io.IOException {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
-    /** CPU used by each process since it was made, in cores (CPU seconds per wall second). */
-    private static final class Cpu {
-        private final LocalStack stack;
-        private final List<ChildProcess> validators;
-        private final long t0 = System.nanoTime();
-        private final long self0 = ProcessCpu.millis(ProcessHandle.current().pid());
-        private final long kafka0;
-        private final long cassandra0;
-        private final long validators0;
-
-        Cpu(LocalStack stack, List<ChildProcess> validators) {
-            this.stack = stack;
-            this.validators = validators;
-            this.kafka0 = ProcessCpu.millis(stack.kafka().pid());
-            this.cassandra0 = ProcessCpu.millis(stack.cassandra().pid());
-            this.validators0 = validators.stream().mapToLong(v -> ProcessCpu.millis(v.pid())).sum();
-        }
-
-        Map<String, Object> coresSince() {
-            double secs = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("cores_flink_minicluster_jvm", round((ProcessCpu.millis(ProcessHandle.current().pid()) - self0) / 1000.0 / secs));
-            m.put("cores_4_validators", round((validators.stream().mapToLong(v -> ProcessCpu.millis(v.pid())).sum()
-                    - validators0) / 1000.0 / secs));
-            m.put("cores_kafka", round((ProcessCpu.millis(stack.kafka().pid()) - kafka0) / 1000.0 / secs));
-            m.put("cores_cassandra", round((ProcessCpu.millis(stack.cassandra().pid()) - cassandra0) / 1000.0 / secs));
-            return m;
-        }
-    }
 }

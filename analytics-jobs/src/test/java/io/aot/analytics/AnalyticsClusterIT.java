@@ -1,0 +1,101 @@
+package io.aot.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.analytics.load.SimulatedCommittedLedger;
+import io.aot.avro.CommittedTransaction;
+import io.aot.ingestion.simulator.Fleet;
+import io.aot.localstack.CassandraNode;
+import io.aot.localstack.FlinkCluster;
+import io.aot.localstack.KafkaBroker;
+import io.aot.localstack.junit.CassandraExtension;
+import io.aot.localstack.junit.KafkaExtension;
+import io.aot.schemas.cql.CqlSchema;
+import io.aot.schemas.cql.Keyspace;
+import io.aot.schemas.cql.Replication;
+import io.aot.schemas.serde.AvroCodec;
+import io.aot.schemas.topics.Topic;
+import io.aot.schemas.topics.TopicAdmin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The shaded analytics job jar ({@code analytics-jobs/target/*-job.jar}) submitted with {@code flink run} to a real
+ * standalone Flink session cluster (JobManager and TaskManager as separate JVMs from Maven jars), configured only by
+ * its program arguments: it counts every accepted payment of a seeded committed ledger in Cassandra.
+ */
+@ExtendWith({KafkaExtension.class, CassandraExtension.class})
+class AnalyticsClusterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @Test
+    void theJobJarRunsOnAStandaloneClusterAndCountsEveryPayment(KafkaBroker kafka, CassandraNode cassandra)
+            throws Exception {
+        Path jar;
+        try (var files = Files.list(Path.of("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no *-job.jar in target/: the package phase builds it"));
+        }
+        String ns = "acluster" + UUID.randomUUID().toString().substring(0, 8);
+        String keyspace = "aot_analytics_" + ns;
+        try (Admin admin = kafka.newAdmin()) {
+            TopicAdmin.ensureTopics(admin, ns, (short) 1, Duration.ofSeconds(30));
+        }
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.ANALYTICS, keyspace, Replication.simple(1), s::execute);
+        }
+        List<CommittedTransaction> ledger = SimulatedCommittedLedger.generate(Fleet.generate(41, 40, 400), 41, 2_000,
+                Instant.parse("2026-11-22T15:00:00Z"), 50);
+        long payments = ledger.stream().filter(t -> "OK".equals(t.getResultCode())
+                && t.getKind().name().equals("PAYMENT") && t.getMerchantId() != null).count();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (CommittedTransaction t : ledger) {
+                producer.send(new ProducerRecord<>(Topic.LEDGER_COMMITTED.nameIn(ns), t.getTxId(), codec.encode(t)));
+            }
+            producer.flush();
+        }
+
+        try (FlinkCluster cluster = FlinkCluster.start(4, WAIT)) {
+            String jobId = cluster.submit(jar, MarketAnalyticsJob.class.getName(),
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--committed-topic", Topic.LEDGER_COMMITTED.nameIn(ns),
+                    "--rejected-topic", Topic.TX_REJECTED.nameIn(ns), "--group", "it-" + ns,
+                    "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace, "--parallelism", "2",
+                    "--partition-idle-ms", "600000", "--allowed-lateness-ms", "86400000");
+            try (CqlSession s = cassandra.newSession()) {
+                long counted = 0;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    counted = s.execute("SELECT sum(payment_count) FROM " + keyspace
+                            + ".category_region_daily WHERE day = '2026-11-23'").one().getLong(0);
+                    if (counted >= payments) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                assertThat(cluster.jobState(jobId)).as(cluster.taskManagerLogTail(40)).isEqualTo("RUNNING");
+                assertThat(counted).as("payments counted by the job on the cluster").isEqualTo(payments);
+            } finally {
+                cluster.cancel(jobId);
+            }
+        }
+    }
+}
