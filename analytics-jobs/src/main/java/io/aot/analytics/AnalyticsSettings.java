@@ -33,7 +33,7 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
     public static AnalyticsSettings local(String bootstrapServers, String cassandraContactPoint) {
         return new AnalyticsSettings(bootstrapServers, Topic.LEDGER_COMMITTED.baseName(), "aot-analytics",
                 Topic.TX_REJECTED.baseName(), cassandraContactPoint, "aot_analytics", DEMO_PSEUDONYM_KEY, 60_000,
-                60_000, 3_600_000, 1_000, 10, AlertThresholds.defaults(), 2_000, 2, Topic.MAX_MESSAGE_BYTES);
+                60_000, 3_600_000, 1_000, 10, AlertThresholds.defaults(), 10_000, 2, Topic.MAX_MESSAGE_BYTES);
     }
 
     /** {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace --pseudonym-key ...} */
@@ -66,6 +66,12 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
     }
 
     public AnalyticsSettings withPartitionIdleMs(long partitionIdleMs) {
+        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
+                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
+                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
+    }
+
+    public AnalyticsSettings withFlushEveryMs(long flushEveryMs) {
         return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
                 cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
                 flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
