@@ -4,6 +4,7 @@ import io.aot.analytics.aggregate.AggregateShape;
 import io.aot.analytics.aggregate.Fact;
 import io.aot.analytics.aggregate.TopMerchantsFunction;
 import io.aot.analytics.aggregate.TotalsFunction;
+import io.aot.analytics.alert.Alerts;
 import io.aot.analytics.alert.CustomerPatternFunction;
 import io.aot.analytics.alert.TerminalBurstFunction;
 import io.aot.analytics.alert.TicketOutlierFunction;
@@ -11,19 +12,24 @@ import io.aot.analytics.model.MarketEvent;
 import io.aot.analytics.source.CommittedRecordDeserializer;
 import io.aot.analytics.source.MarketRecord;
 import io.aot.analytics.store.AnalyticsTables;
+import io.aot.avro.MarketAlert;
 import io.aot.avro.Rejection;
 import io.aot.jobs.cassandra.CassandraClusterBuilder;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.model.SourceRecord;
+import io.aot.jobs.kafka.AvroRecordSerializer;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.ledger.privacy.CustomerPseudonyms;
+import io.aot.schemas.topics.Topic;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.metrics.Counter;
@@ -39,7 +45,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * Market analytics on the committed ledger: {@code aot.ledger.committed.v1} (read_committed, event time = payment
  * time, watermarks per partition) -> windowed upsert aggregates (merchant, category x region, method mix, top-K
- * merchants, AOT token flow, point swaps) and alerts -> Cassandra {@code aot_analytics}. Records that do not decode go
+ * merchants, AOT token flow, point swaps) -> Cassandra {@code aot_analytics}; alerts -> {@code aot_analytics.alerts}
+ * and {@code aot.analytics.alerts.v1}. Records that do not decode go
  * to {@code aot.tx.rejected.v1} (stage {@code analytics}); refused transactions are counted, not aggregated.
  */
 public final class MarketAnalyticsJob {
@@ -61,9 +68,11 @@ public final class MarketAnalyticsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        AnalyticsSettings s = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(args));
+        ParameterTool p = ParameterTool.fromArgs(args);
+        AnalyticsSettings s = AnalyticsSettings.fromArgs(p);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, s, kafkaSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
+                alertSink(s.bootstrapServers(), p.get("alerts-topic", Topic.ANALYTICS_ALERTS.baseName())),
                 TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
         env.execute("aot-market-analytics");
     }
@@ -82,7 +91,7 @@ public final class MarketAnalyticsJob {
     }
 
     public static void wire(StreamExecutionEnvironment env, AnalyticsSettings s, Source<MarketRecord, ?, ?> source,
-            Sink<Rejection> rejections, TableSinks tables) {
+            Sink<Rejection> rejections, Sink<MarketAlert> alertSink, TableSinks tables) {
         env.setParallelism(s.parallelism());
         env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         WatermarkStrategy<MarketRecord> watermarks = WatermarkStrategy
@@ -114,18 +123,32 @@ public final class MarketAnalyticsJob {
 
         DataStream<MarketEvent> payments = events.filter(e -> e.ok() && e.is("PAYMENT") && e.merchantId != null)
                 .name("payments").uid("payments");
-        DataStream<Row> alerts = payments.filter(e -> e.customer != null).name("customer-payments")
+        DataStream<MarketAlert> alerts = payments.filter(e -> e.customer != null).name("customer-payments")
                 .uid("customer-payments")
                 .keyBy(e -> e.customer).process(new CustomerPatternFunction(s.alerts()))
-                .returns(AnalyticsTables.ALERTS.rowType()).name("customer-alerts").uid("customer-alerts")
+                .returns(Alerts.TYPE).name("customer-alerts").uid("customer-alerts")
                 .union(payments.keyBy(e -> e.merchantId + "|" + e.currency)
                                 .process(new TicketOutlierFunction(s.alerts()))
-                                .returns(AnalyticsTables.ALERTS.rowType()).name("ticket-alerts").uid("ticket-alerts"),
+                                .returns(Alerts.TYPE).name("ticket-alerts").uid("ticket-alerts"),
                         payments.filter(e -> e.terminalId != null).name("terminal-payments").uid("terminal-payments")
                                 .keyBy(e -> e.terminalId).process(new TerminalBurstFunction(s.alerts()))
-                                .returns(AnalyticsTables.ALERTS.rowType()).name("terminal-alerts")
-                                .uid("terminal-alerts"));
-        tables.write(alerts, AnalyticsTables.ALERTS);
+                                .returns(Alerts.TYPE).name("terminal-alerts").uid("terminal-alerts"));
+        alerts.sinkTo(alertSink).name("alerts-topic").uid("alerts-topic").setParallelism(1);
+        tables.write(alerts.map(Alerts::row).returns(AnalyticsTables.ALERTS.rowType()).name("alerts-rows")
+                .uid("alerts-rows"), AnalyticsTables.ALERTS);
+    }
+
+    /**
+     * {@code aot.analytics.alerts.v1}, at least once: alert ids are deterministic (rule, subject, bucket or
+     * transactions), so a replayed alert has the same key and readers that key by it see it once.
+     */
+    public static Sink<MarketAlert> alertSink(String bootstrap, String topic) {
+        return KafkaSink.<MarketAlert>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, MarketAlert.class, a -> a.getAlertId().toString(),
+                        a -> a.getWindowEndMillis().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     /** Decoded events on; undecodable records to the rejection topic; refused transactions counted. */

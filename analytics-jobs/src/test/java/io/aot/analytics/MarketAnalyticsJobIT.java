@@ -73,6 +73,8 @@ class MarketAnalyticsJobIT {
     private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final int TOP_K = 5;
+    /** Low enough that this market raises alerts of several rules: the table and the topic must agree on them. */
+    private static final AlertThresholds ALERTS = new AlertThresholds(4, 3_600_000, 250, 1_800_000, 2.5, 10, 2);
     /**
      * Longer than the test: no partition is ever taken for idle. This test replays a whole day in seconds, in bursts;
      * a partition that went idle between bursts and comes back would hold events hours behind the others' watermark
@@ -104,7 +106,7 @@ class MarketAnalyticsJobIT {
 
         AnalyticsSettings settings = new AnalyticsSettings(kafka.bootstrapServers(), topic, "analytics-it-" + ns,
                 Topic.TX_REJECTED.nameIn(ns), cassandra.contactPoint(), keyspace, AnalyticsSettings.DEMO_PSEUDONYM_KEY,
-                120_000, PARTITION_IDLE_MS, 12 * 3_600_000L, 500, TOP_K, AlertThresholds.defaults(), 1_000, 2,
+                120_000, PARTITION_IDLE_MS, 12 * 3_600_000L, 500, TOP_K, ALERTS, 1_000, 2,
                 Topic.MAX_MESSAGE_BYTES);
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "fixed-delay");
@@ -114,7 +116,9 @@ class MarketAnalyticsJobIT {
         CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandra.contactPoint());
         ARMED.set(true);
         MarketAnalyticsJob.wire(env, settings, MarketAnalyticsJob.kafkaSource(settings),
-                LedgerTopicSinks.rejections(kafka.bootstrapServers(), settings.rejectedTopic()), (rows, table) -> {
+                LedgerTopicSinks.rejections(kafka.bootstrapServers(), settings.rejectedTopic()),
+                MarketAnalyticsJob.alertSink(kafka.bootstrapServers(), Topic.ANALYTICS_ALERTS.nameIn(ns)),
+                (rows, table) -> {
                     if (table.name().equals("merchant_sales_hourly")) {
                         rows = rows.map(new FailOnceAfterACheckpoint()).returns(table.rowType())
                                 .name("fail-once").uid("fail-once");
@@ -159,11 +163,31 @@ class MarketAnalyticsJobIT {
                 }
                 assertThat(differences).as("rows that differ from plain Java (table key: expected / written)")
                         .isEmpty();
-                for (Row r : s.execute("SELECT subject_type, subject_id FROM " + keyspace + ".alerts")) {
-                    if ("customer".equals(r.getString(0))) {
-                        assertThat(r.getString(1)).as("alerts name customers by pseudonym").startsWith("demo:");
+                Set<String> tableAlerts = new java.util.TreeSet<>();
+                Set<String> rules = new java.util.TreeSet<>();
+                for (Row r : s.execute("SELECT alert_id, rule, subject_type, subject_id FROM " + keyspace + ".alerts")) {
+                    tableAlerts.add(r.getString(0));
+                    rules.add(r.getString(1));
+                    if ("customer".equals(r.getString(2))) {
+                        assertThat(r.getString(3)).as("alerts name customers by pseudonym").startsWith("demo:");
                     }
                 }
+                assertThat(rules).as("rules that fired").contains("CUSTOMER_VELOCITY", "TERMINAL_BURST");
+                // TERMINAL_BURST counts a terminal's payments per event-time minute: its alerts do not depend on
+                // arrival order, so a replay after the failover raises exactly the same ones, and table and topic must
+                // agree. The other rules see a key's payments in arrival order, which a restore can change: the table
+                // may keep an alert of the rolled-back attempt that the topic lost (seen: 5 of 959), see
+                // docs/analytics.md.
+                Set<String> topicAlerts = readAlertIds(kafka, Topic.ANALYTICS_ALERTS.nameIn(ns), tableAlerts.size());
+                Set<String> tableBursts = new java.util.TreeSet<>();
+                tableAlerts.stream().filter(a -> a.startsWith("TERMINAL_BURST|")).forEach(tableBursts::add);
+                Set<String> topicBursts = new java.util.TreeSet<>();
+                topicAlerts.stream().filter(a -> a.startsWith("TERMINAL_BURST|")).forEach(topicBursts::add);
+                assertThat(tableBursts).as("terminal bursts raised").isNotEmpty();
+                assertThat(topicBursts).as("the alerts topic holds the table's terminal bursts, once each")
+                        .isEqualTo(tableBursts);
+                assertThat(topicAlerts.size()).as("the topic holds (nearly) every alert of the table")
+                        .isGreaterThan(tableAlerts.size() * 9 / 10);
             }
             Map<String, String> rejections = readRejections(kafka, settings.rejectedTopic(), badOffsetsProduced.size());
             assertThat(rejections.values()).containsExactlyInAnyOrder("analytics:DECODE_BAD_HEADER",
@@ -424,6 +448,24 @@ class MarketAnalyticsJobIT {
             out.put(String.join("|", k), String.join(" ", v));
         }
         return out;
+    }
+
+    private static Set<String> readAlertIds(KafkaBroker kafka, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Set<String> ids = new java.util.TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (var consumer = new KafkaConsumer<>(p, new org.apache.kafka.common.serialization.StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (ids.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> ids.add(r.key()));
+            }
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> ids.add(r.key())); // nothing beyond the table's
+        }
+        return ids;
     }
 
     private static Map<String, String> readRejections(KafkaBroker kafka, String topic, int expected) throws Exception {

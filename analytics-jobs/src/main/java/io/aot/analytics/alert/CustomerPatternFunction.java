@@ -1,6 +1,8 @@
 package io.aot.analytics.alert;
 
 import io.aot.analytics.model.MarketEvent;
+import io.aot.avro.AlertSeverity;
+import io.aot.avro.MarketAlert;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,7 +14,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 
 /**
@@ -22,7 +23,7 @@ import org.apache.flink.util.Collector;
  * last {@link AlertThresholds#MAX_REMEMBERED_PAYMENTS} payments, sorted by event time, and forgets them after both
  * windows passed.
  */
-public final class CustomerPatternFunction extends KeyedProcessFunction<String, MarketEvent, Row> {
+public final class CustomerPatternFunction extends KeyedProcessFunction<String, MarketEvent, MarketAlert> {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,7 +58,7 @@ public final class CustomerPatternFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void processElement(MarketEvent e, Context ctx, Collector<Row> out) throws Exception {
+    public void processElement(MarketEvent e, Context ctx, Collector<MarketAlert> out) throws Exception {
         long horizon = Math.max(thresholds.velocityWindowMs(), thresholds.distantRegionsWindowMs());
         List<Seen> seen = new ArrayList<>();
         for (Seen s : recent.get()) {
@@ -71,9 +72,9 @@ public final class CustomerPatternFunction extends KeyedProcessFunction<String, 
                     && km >= thresholds.distantRegionsKm()) {
                 String first = s.txId.compareTo(e.txId) < 0 ? s.txId : e.txId;
                 String second = first.equals(s.txId) ? e.txId : s.txId;
-                out.collect(Alerts.row(Math.max(e.eventTimeMillis, s.timeMillis),
-                        "CUSTOMER_DISTANT_REGIONS|" + e.customer + "|" + first + "|" + second,
-                        "CUSTOMER_DISTANT_REGIONS", "customer", e.customer, "WARNING",
+                out.collect(Alerts.of("CUSTOMER_DISTANT_REGIONS|" + e.customer + "|" + first + "|" + second,
+                        "CUSTOMER_DISTANT_REGIONS", "customer", e.customer, AlertSeverity.WARNING,
+                        Math.min(e.eventTimeMillis, s.timeMillis), Math.max(e.eventTimeMillis, s.timeMillis),
                         String.format("%.0f km (%s -> %s) in %d min", km, s.region, e.region,
                                 Math.abs(e.eventTimeMillis - s.timeMillis) / 60_000),
                         String.format(">= %.0f km within %d min", thresholds.distantRegionsKm(),
@@ -98,9 +99,9 @@ public final class CustomerPatternFunction extends KeyedProcessFunction<String, 
         Long last = lastVelocityBucket.value();
         if (inWindow.size() >= thresholds.velocityMaxPayments() && (last == null || last != bucket)) {
             lastVelocityBucket.update(bucket);
-            out.collect(Alerts.row(e.eventTimeMillis, "CUSTOMER_VELOCITY|" + e.customer + "|" + bucket,
-                    "CUSTOMER_VELOCITY", "customer", e.customer,
-                    inWindow.size() >= 2 * thresholds.velocityMaxPayments() ? "CRITICAL" : "WARNING",
+            out.collect(Alerts.of("CUSTOMER_VELOCITY|" + e.customer + "|" + bucket, "CUSTOMER_VELOCITY", "customer",
+                    e.customer, inWindow.size() >= 2 * thresholds.velocityMaxPayments() ? AlertSeverity.CRITICAL
+                            : AlertSeverity.WARNING, e.eventTimeMillis - thresholds.velocityWindowMs(), e.eventTimeMillis,
                     inWindow.size() + " payments in " + thresholds.velocityWindowMs() / 60_000 + " min",
                     ">= " + thresholds.velocityMaxPayments() + " payments in "
                             + thresholds.velocityWindowMs() / 60_000 + " min",
@@ -110,7 +111,7 @@ public final class CustomerPatternFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MarketAlert> out) throws Exception {
         long horizon = Math.max(thresholds.velocityWindowMs(), thresholds.distantRegionsWindowMs());
         List<Seen> kept = new ArrayList<>();
         for (Seen s : recent.get()) {

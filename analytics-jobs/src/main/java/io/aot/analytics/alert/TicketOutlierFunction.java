@@ -1,13 +1,14 @@
 package io.aot.analytics.alert;
 
 import io.aot.analytics.model.MarketEvent;
+import io.aot.avro.AlertSeverity;
+import io.aot.avro.MarketAlert;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 
 /**
@@ -16,7 +17,7 @@ import org.apache.flink.util.Collector;
  * Ticket sizes are log-normal, so the log is where a mean and a deviation mean something. Running moments by
  * Welford's method (numerically stable, O(1) state).
  */
-public final class TicketOutlierFunction extends KeyedProcessFunction<String, MarketEvent, Row> {
+public final class TicketOutlierFunction extends KeyedProcessFunction<String, MarketEvent, MarketAlert> {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,7 +36,7 @@ public final class TicketOutlierFunction extends KeyedProcessFunction<String, Ma
     }
 
     @Override
-    public void processElement(MarketEvent e, Context ctx, Collector<Row> out) throws Exception {
+    public void processElement(MarketEvent e, Context ctx, Collector<MarketAlert> out) throws Exception {
         if (e.amountMinor.signum() <= 0) {
             return;
         }
@@ -48,9 +49,9 @@ public final class TicketOutlierFunction extends KeyedProcessFunction<String, Ma
             double sd = Math.sqrt(m[2] / (m[0] - 1));
             double z = sd > 0 ? (x - m[1]) / sd : 0;
             if (Math.abs(z) > thresholds.ticketOutlierSigmas()) {
-                out.collect(Alerts.row(e.eventTimeMillis, "TICKET_OUTLIER|" + e.merchantId + "|" + e.txId,
-                        "TICKET_OUTLIER", "merchant", e.merchantId, Math.abs(z) > 2 * thresholds.ticketOutlierSigmas()
-                                ? "CRITICAL" : "WARNING",
+                out.collect(Alerts.of("TICKET_OUTLIER|" + e.merchantId + "|" + e.txId, "TICKET_OUTLIER", "merchant",
+                        e.merchantId, Math.abs(z) > 2 * thresholds.ticketOutlierSigmas() ? AlertSeverity.CRITICAL
+                                : AlertSeverity.WARNING, e.eventTimeMillis, e.eventTimeMillis,
                         String.format("%s %s: %.1f sigma from the usual %.0f", e.amountMinor, e.currency, z,
                                 Math.exp(m[1])),
                         String.format("> %.1f sigma after %d payments", thresholds.ticketOutlierSigmas(),

@@ -5,6 +5,7 @@ import static io.aot.analytics.MarketEventsForTests.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aot.analytics.model.MarketEvent;
+import io.aot.avro.MarketAlert;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -22,7 +23,7 @@ class AlertFunctionsTest {
     private static final Instant T = Instant.parse("2026-11-23T03:00:00Z");
     private static final AlertThresholds THRESHOLDS = new AlertThresholds(4, 600_000, 150, 1_800_000, 3.0, 20, 5);
 
-    private static List<Row> run(KeyedProcessFunction<String, MarketEvent, Row> f, KeySelector<MarketEvent, String> key,
+    private static List<MarketAlert> run(KeyedProcessFunction<String, MarketEvent, MarketAlert> f, KeySelector<MarketEvent, String> key,
             List<MarketEvent> events) throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), key, Types.STRING)) {
             h.setup();
@@ -40,24 +41,28 @@ class AlertFunctionsTest {
 
     @Test
     void velocityFiresOncePerWindowAtTheThreshold() throws Exception {
-        List<Row> alerts = run(new CustomerPatternFunction(THRESHOLDS), e -> e.customer,
+        List<MarketAlert> alerts = run(new CustomerPatternFunction(THRESHOLDS), e -> e.customer,
                 List.of(at(0, "a", "c1"), at(1, "b", "c1"), at(2, "c", "c1"), at(3, "d", "c1"), at(4, "e", "c1"),
                         at(0, "x", "c2"), at(1, "y", "c2"), at(2, "z", "c2"), at(30, "w", "c2")));
-        assertThat(alerts).extracting(r -> r.getField(3) + ":" + r.getField(5))
+        assertThat(alerts).extracting(a -> a.getRule() + ":" + a.getSubjectId())
                 .containsExactly("CUSTOMER_VELOCITY:c1");
-        assertThat(alerts.get(0).getField(9)).isEqualTo(List.of("a", "b", "c", "d"));
-        assertThat((String) alerts.get(0).getField(2)).startsWith("CUSTOMER_VELOCITY|c1|");
+        assertThat(alerts.get(0).getTxIds()).isEqualTo(List.of("a", "b", "c", "d"));
+        assertThat(alerts.get(0).getAlertId()).startsWith("CUSTOMER_VELOCITY|c1|");
+        assertThat(alerts.get(0).getWindowEndMillis()).isEqualTo(T.plusSeconds(180));
+        Row row = Alerts.row(alerts.get(0));
+        assertThat(row.getField(1)).isEqualTo(java.util.Date.from(T.plusSeconds(180)));
+        assertThat(row.getField(0)).hasToString("2026-11-23");
     }
 
     @Test
     void distantRegionsFireForSeoulThenBusanWithinTheWindowButNotForNeighbours() throws Exception {
-        List<Row> alerts = run(new CustomerPatternFunction(THRESHOLDS), e -> e.customer,
+        List<MarketAlert> alerts = run(new CustomerPatternFunction(THRESHOLDS), e -> e.customer,
                 List.of(in(at(0, "s", "c1"), "SEOUL"), in(at(20, "b", "c1"), "BUSAN"),
                         in(at(0, "s2", "c2"), "SEOUL"), in(at(10, "g2", "c2"), "GYEONGGI"),
                         in(at(0, "s3", "c3"), "SEOUL"), in(at(45, "b3", "c3"), "BUSAN")));
-        assertThat(alerts).extracting(r -> r.getField(3) + ":" + r.getField(5) + ":" + r.getField(9))
+        assertThat(alerts).extracting(a -> a.getRule() + ":" + a.getSubjectId() + ":" + a.getTxIds())
                 .containsExactly("CUSTOMER_DISTANT_REGIONS:c1:[b, s]");
-        assertThat((String) alerts.get(0).getField(7)).contains("SEOUL -> BUSAN").contains("km");
+        assertThat(alerts.get(0).getObserved()).contains("SEOUL -> BUSAN").contains("km");
     }
 
     @Test
@@ -69,8 +74,8 @@ class AlertFunctionsTest {
         }
         events.add(payment("normal", "M1", "c", 4_600, T.plusSeconds(100)));
         events.add(payment("huge", "M1", "c", 900_000, T.plusSeconds(101)));
-        List<Row> alerts = run(new TicketOutlierFunction(THRESHOLDS), e -> e.merchantId + "|" + e.currency, events);
-        assertThat(alerts).extracting(r -> r.getField(3) + ":" + r.getField(9))
+        List<MarketAlert> alerts = run(new TicketOutlierFunction(THRESHOLDS), e -> e.merchantId + "|" + e.currency, events);
+        assertThat(alerts).extracting(a -> a.getRule() + ":" + a.getTxIds())
                 .containsExactly("TICKET_OUTLIER:[huge]");
     }
 
@@ -83,8 +88,8 @@ class AlertFunctionsTest {
         for (int i = 0; i < 5; i++) {
             events.add(payment("q" + i, "M1", "c" + i, 1_000, T.plusSeconds(120 + i)));
         }
-        List<Row> alerts = run(new TerminalBurstFunction(THRESHOLDS), e -> e.terminalId, events);
-        assertThat(alerts).extracting(r -> r.getField(3) + ":" + r.getField(5) + ":" + r.getField(9))
+        List<MarketAlert> alerts = run(new TerminalBurstFunction(THRESHOLDS), e -> e.terminalId, events);
+        assertThat(alerts).extracting(a -> a.getRule() + ":" + a.getSubjectId() + ":" + a.getTxIds())
                 .containsExactly("TERMINAL_BURST:M1-T0:[b5]");
     }
 }

@@ -143,7 +143,8 @@ public final class AnalyticsBench implements Callable<Integer> {
         PaymentCount.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
         MarketAnalyticsJob.wire(env, s, MarketAnalyticsJob.kafkaSource(s),
-                LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()), tables
+                LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
+                MarketAnalyticsJob.alertSink(s.bootstrapServers(), Topic.ANALYTICS_ALERTS.baseName()), tables
                         ? MarketAnalyticsJob.TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace())
                         : (rows, table) -> {
                             if (table.name().equals("category_region_daily")) {

@@ -159,6 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withEventTimeBounds(600_000, 24 * 3_600_000L);
             MarketAnalyticsJob.wire(env, analytics, MarketAnalyticsJob.kafkaSource(analytics),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
+                    MarketAnalyticsJob.alertSink(bootstrap, Topic.ANALYTICS_ALERTS.baseName()),
                     MarketAnalyticsJob.TableSinks.cassandra(stack.cassandra().contactPoint(),
                             Keyspace.ANALYTICS.defaultName()));
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
