@@ -29,14 +29,17 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
         }
     }
 
-    /** Defaults for the local stack on 127.0.0.1 under the topic and keyspace base names. */
-    public static AnalyticsSettings local(String bootstrapServers, String cassandraContactPoint) {
+    /** Defaults for the local stack under the topic and keyspace base names. */
+    static AnalyticsSettings local(String bootstrapServers, String cassandraContactPoint) {
         return new AnalyticsSettings(bootstrapServers, Topic.LEDGER_COMMITTED.baseName(), "aot-analytics",
                 Topic.TX_REJECTED.baseName(), cassandraContactPoint, "aot_analytics", DEMO_PSEUDONYM_KEY, 60_000,
                 60_000, 3_600_000, 1_000, 10, AlertThresholds.defaults(), 10_000, 2, Topic.MAX_MESSAGE_BYTES);
     }
 
-    /** {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace --pseudonym-key ...} */
+    /**
+     * {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace --pseudonym-key ...}:
+     * the one way to configure the job, for {@code flink run} and for the demo and benchmark that embed it.
+     */
     public static AnalyticsSettings fromArgs(ParameterTool p) {
         AnalyticsSettings d = local(p.get("bootstrap-servers", "127.0.0.1:9092"), p.get("cassandra", "127.0.0.1:9042"));
         AlertThresholds a = d.alerts();
@@ -56,37 +59,5 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
                         p.getInt("terminal-max-per-minute", a.terminalMaxPerMinute())),
                 p.getLong("checkpoint-interval-ms", d.checkpointIntervalMs()), p.getInt("parallelism", d.parallelism()),
                 p.getInt("max-record-bytes", d.maxRecordBytes()));
-    }
-
-    /** The same settings with other event-time bounds. */
-    public AnalyticsSettings withEventTimeBounds(long outOfOrdernessMs, long allowedLatenessMs) {
-        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
-                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
-                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
-    }
-
-    public AnalyticsSettings withPartitionIdleMs(long partitionIdleMs) {
-        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
-                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
-                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
-    }
-
-    public AnalyticsSettings withFlushEveryMs(long flushEveryMs) {
-        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
-                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
-                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
-    }
-
-    public AnalyticsSettings withCheckpointIntervalMs(long checkpointIntervalMs) {
-        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
-                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
-                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
-    }
-
-    /** The same settings reading other topics and writing another keyspace (tests, benchmarks: one namespace each). */
-    public AnalyticsSettings in(String committedTopic, String consumerGroup, String rejectedTopic, String keyspace) {
-        return new AnalyticsSettings(bootstrapServers, committedTopic, consumerGroup, rejectedTopic,
-                cassandraContactPoint, keyspace, pseudonymKey, outOfOrdernessMs, partitionIdleMs, allowedLatenessMs,
-                flushEveryMs, topK, alerts, checkpointIntervalMs, parallelism, maxRecordBytes);
     }
 }

@@ -58,9 +58,10 @@ public final class SimulatedCommittedLedger {
     }
 
     /**
-     * The same records in a realistic arrival order: each moved back by up to {@code maxDisplacement} places, and
-     * every {@code lateEvery}-th one (when > 0) arriving {@code lateBy} places after its turn, as a terminal that was
-     * offline would deliver it. Deterministic per seed.
+     * The same records in a realistic arrival order: walking from the end, each is swapped with one at most
+     * {@code maxDisplacement} places before it (chains of swaps can carry a record further, rarely), and every
+     * {@code lateEvery}-th one (when > 0) arrives {@code lateBy} places after its turn, as a terminal that was offline
+     * would deliver it. Deterministic per seed.
      */
     public static <T> List<T> disorder(List<T> inOrder, long seed, int maxDisplacement, int lateEvery, int lateBy) {
         List<T> out = new ArrayList<>(inOrder);

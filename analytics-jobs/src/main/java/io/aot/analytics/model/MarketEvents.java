@@ -10,6 +10,8 @@ import java.math.BigInteger;
 /** {@link CommittedTransaction} -> {@link MarketEvent}: the one place the analytics read the ledger's record. */
 public final class MarketEvents {
 
+    private static final String FEE_PAYER_PREFIX = Accounts.feePayer("");
+
     private MarketEvents() {
     }
 
@@ -42,7 +44,7 @@ public final class MarketEvents {
             BigInteger aot = to.getAmount().getAmountMinor().toBigIntegerExact();
             if (from.getAccount().equals(Accounts.REWARD_POOL)) {
                 e.rewardAotMinor = e.rewardAotMinor.add(aot);
-            } else if (to.getAccount().startsWith(Accounts.feePayer(""))) {
+            } else if (to.getAccount().startsWith(FEE_PAYER_PREFIX)) {
                 e.feeAotMinor = e.feeAotMinor.add(aot);
             } else if (t.getPointCompanyId() != null && from.getAccount().equals(Accounts.pointsReserve(t.getPointCompanyId()))) {
                 e.swapAotMinor = e.swapAotMinor.add(aot);

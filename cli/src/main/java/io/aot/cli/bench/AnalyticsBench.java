@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -126,13 +127,12 @@ public final class AnalyticsBench implements Callable<Integer> {
 
     private Map<String, Object> run(LocalStack stack, String name, long payments, boolean tables) throws Exception {
         String group = "aot-bench-analytics-" + name + "-" + UUID.randomUUID();
-        AnalyticsSettings s = AnalyticsSettings.local(stack.kafka().bootstrapServers(),
-                        stack.cassandra().contactPoint())
-                .in(Topic.LEDGER_COMMITTED.baseName(), group, Topic.TX_REJECTED.baseName(),
-                        Keyspace.ANALYTICS.defaultName())
-                // a day replayed in seconds: no partition is ever idle, and a day of lateness
-                .withEventTimeBounds(600_000, 24 * 3_600_000L).withPartitionIdleMs(3_600_000)
-                .withCheckpointIntervalMs(CHECKPOINT_MS).withFlushEveryMs(flushEveryMs);
+        // a day replayed in seconds: no partition is ever idle, and a day of lateness
+        AnalyticsSettings s = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {
+            "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().contactPoint(),
+            "--group", group, "--out-of-orderness-ms", "600000", "--allowed-lateness-ms", Long.toString(24 * 3_600_000L),
+            "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", Long.toString(CHECKPOINT_MS),
+            "--flush-every-ms", Long.toString(flushEveryMs)}));
         System.out.printf("== %s run: %,d preloaded records through MarketAnalyticsJob%s%n", name, transactions,
                 tables ? " into Cassandra" : ", rows discarded");
         if (tables) {

@@ -52,6 +52,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -153,10 +154,10 @@ public final class DemoCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             // The simulated day passes in the demo's minute: an hour of payment time is a few seconds of commit
             // order, so the analytics' lateness bounds are a day here (before the ingest job sets the checkpoints).
-            AnalyticsSettings analytics = AnalyticsSettings.local(bootstrap, stack.cassandra().contactPoint())
-                    .in(Topic.LEDGER_COMMITTED.baseName(), "aot-demo-analytics-" + UUID.randomUUID(),
-                            Topic.TX_REJECTED.baseName(), Keyspace.ANALYTICS.defaultName())
-                    .withEventTimeBounds(600_000, 24 * 3_600_000L);
+            AnalyticsSettings analytics = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
+                "--group", "aot-demo-analytics-" + UUID.randomUUID(),
+                "--out-of-orderness-ms", "600000", "--allowed-lateness-ms", Long.toString(24 * 3_600_000L)}));
             MarketAnalyticsJob.wire(env, analytics, MarketAnalyticsJob.kafkaSource(analytics),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     MarketAnalyticsJob.alertSink(bootstrap, Topic.ANALYTICS_ALERTS.baseName()),
