@@ -15,10 +15,10 @@ import io.aot.cli.validator.ValidatorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code aot} command. Each subcommand is a class of its own; planned ones say plainly that they are not built. */
+/** The {@code aot} command. Each subcommand is a class of its own. */
 @Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
         description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
-        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, io.aot.cli.segments.SegmentsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -29,11 +29,7 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
-        for (NotBuiltCommand planned : NotBuiltCommand.PLANNED) {
-            cl.addSubcommand(planned.name(), planned.commandLine());
-        }
-        return cl;
+        return new CommandLine(new Main());
     }
 
     @Override

@@ -30,7 +30,8 @@ class DemoCommandIT {
         assertThat(exit).isZero();
         assertThat(output).contains("committed = accepted, each once: OK").contains("app hashes all match")
                 .contains("every currency sums to zero: OK").contains("validate/BAD_SIGNATURE")
-                .contains("(= committed)").contains("(= committed payments)").contains("Demo PASSED").contains("Stopped everything the demo started");
+                .contains("(= committed)").contains("(= committed payments)").contains("Audience segments (aot_ads")
+                .doesNotContain("VIOLATES THE k RULE").contains("Demo PASSED").contains("Stopped everything the demo started");
         assertThat(output.lines().filter(l -> l.matches("\\s+\\d+s\\s.*"))).as("progress lines").isNotEmpty();
     }
 }

@@ -222,7 +222,7 @@ public final class AnalyticsBench implements Callable<Integer> {
         }
     }
 
-    private static void preload(String bootstrap, List<CommittedTransaction> records) throws Exception {
+    static void preload(String bootstrap, List<CommittedTransaction> records) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

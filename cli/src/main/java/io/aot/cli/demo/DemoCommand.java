@@ -17,6 +17,8 @@ import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.jobs.ingest.IngestSettings;
+import io.aot.ads.AudienceJob;
+import io.aot.ads.AudienceSettings;
 import io.aot.analytics.AnalyticsSettings;
 import io.aot.analytics.MarketAnalyticsJob;
 import io.aot.jobs.ingest.LedgerIngestJob;
@@ -141,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> rpc = net.rpcPorts().stream().map(p -> "127.0.0.1:" + p).toList();
             out.println("Validators: RPC " + rpc + ", homes under " + work.resolve("testnet"));
 
-            out.println("== 3/5 Flink MiniCluster: LedgerIngestJob + LedgerStoreJob + MarketAnalyticsJob");
+            out.println("== 3/5 Flink MiniCluster: LedgerIngestJob + LedgerStoreJob + MarketAnalyticsJob + AudienceJob");
             String bootstrap = stack.kafka().bootstrapServers();
             IngestSettings settings = IngestSettings.fromArgs(new String[] {"--chain-id", CHAIN,
                 "--validators", String.join(",", rpc), "--endorser-seed-hex",
@@ -167,6 +169,19 @@ public final class DemoCommand implements Callable<Integer> {
                     MarketAnalyticsJob.alertSink(bootstrap, Topic.ANALYTICS_ALERTS.baseName()),
                     MarketAnalyticsJob.TableSinks.cassandra(stack.cassandra().contactPoint(),
                             Keyspace.ANALYTICS.defaultName()));
+            Path segments = work.resolve("segments.json");
+            try (var in = AudienceJob.class.getResourceAsStream("/io/aot/ads/segments.json")) {
+                Files.write(segments, in.readAllBytes());
+            }
+            AudienceSettings audiences = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
+                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
+                "--group", "aot-demo-audiences-" + UUID.randomUUID(), "--segments", segments.toString(),
+                "--quintiles-every-ms", "2000"}));
+            AudienceJob.wire(env, audiences, AudienceJob.committedSource(audiences),
+                    AudienceJob.optOutSource(audiences), AudienceJob.catalogSource(audiences),
+                    LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
+                    AudienceJob.changeSink(bootstrap, Topic.AUDIENCE_SEGMENTS.baseName()),
+                    AudienceJob.TableSinks.cassandra(stack.cassandra().contactPoint(), Keyspace.ADS.defaultName()));
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                     LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
                     LedgerIngestJob.terminalDirectory(settings));
@@ -416,9 +431,17 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  query failed: " + e.getMessage());
             analyticsComplete = false;
         }
+        boolean audiencesGated;
+        try {
+            audiencesGated = audienceSummary(stack);
+        } catch (com.datastax.oss.driver.api.core.DriverException e) {
+            out.println("  query failed: " + e.getMessage());
+            audiencesGated = false;
+        }
         out.println("Also written: aot_ledger.balances, blocks, daily settlement; aot_analytics hourly tables, token "
-                + "flow, point swaps, alerts (CQL cookbook: docs/analytics.md). Not in this demo yet: ads (#8).");
-        boolean passed = allCommitted && consistent && tablesComplete && analyticsComplete;
+                + "flow, point swaps, alerts (CQL cookbook: docs/analytics.md); aot_ads members by segment and segments "
+                + "by member (docs/ad-targeting.md; aot segments list|export|serve).");
+        boolean passed = allCommitted && consistent && tablesComplete && analyticsComplete && audiencesGated;
         out.printf("Demo %s in %d s.%n", passed ? "PASSED" : "FAILED", (System.nanoTime() - t0) / 1_000_000_000);
         return passed;
     }
@@ -459,6 +482,41 @@ public final class DemoCommand implements Callable<Integer> {
             }
             tally.alertsByRule.forEach((rule, n) -> out.printf("      %-26s %,6d%n", rule, n));
             return complete;
+        }
+    }
+
+    /**
+     * The audience segments of the demo's customers, checked against the k-anonymity rule: a published segment has
+     * at least k members and exactly its member_count rows of members; an unpublished one has no member rows.
+     */
+    private boolean audienceSummary(LocalStack stack) throws InterruptedException {
+        String ks = Keyspace.ADS.defaultName();
+        try (CqlSession session = stack.cassandra().newSession()) {
+            Thread.sleep(3_000); // a last quintile publication and status flush
+            out.println("Audience segments (aot_ads, pseudonymous members, k = " + io.aot.ads.segment.PublicationFunction
+                    .DEFAULT_K + "):");
+            boolean ok = true;
+            int published = 0;
+            for (Row r : session.execute("SELECT segment_id, member_count, published FROM " + ks + ".segments")) {
+                String id = r.getString(0);
+                long size = r.isNull(1) ? 0 : r.getLong(1);
+                boolean isPublished = !r.isNull(2) && r.getBoolean(2);
+                long rows = 0;
+                for (int b = 0; b < io.aot.ads.store.AdsTable.MEMBER_BUCKETS; b++) {
+                    rows += session.execute("SELECT count(*) FROM " + ks + ".segment_members WHERE segment_id = ? AND "
+                            + "bucket = ?", id, b).one().getLong(0);
+                }
+                boolean gated = isPublished ? size >= io.aot.ads.segment.PublicationFunction.DEFAULT_K && rows == size
+                        : rows == 0;
+                ok &= gated;
+                published += isPublished ? 1 : 0;
+                out.printf("  %-22s %,7d members  %-26s %s%n", id, size,
+                        isPublished ? "published, " + rows + " rows" : "withheld (< k), 0 rows exported",
+                        gated ? "" : "<- VIOLATES THE k RULE (" + rows + " member rows)");
+            }
+            out.println("  " + published + " published; advertisers: aot segments keys --advertiser A --segments "
+                    + "wallet-first, then aot segments serve");
+            return ok;
         }
     }
 
