@@ -130,6 +130,9 @@ public final class AudienceJob {
         io.aot.schemas.serde.AvroRuntimeGuards.install();
         env.setParallelism(s.parallelism());
         env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        if (s.checkpointDir() != null) {
+            env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir());
+        }
         WatermarkStrategy<AudienceRecord> ledgerTime = WatermarkStrategy
                 .<AudienceRecord>forBoundedOutOfOrderness(Duration.ofMillis(s.outOfOrdernessMs()))
                 .withTimestampAssigner((r, kafkaTimestamp) -> r.eventTimeOrMin())

@@ -13,12 +13,15 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * @param k                  minimum members of a published segment (default 100, never below 50)
  * @param profileTtlDays     event-time days without activity after which a profile is dropped
  * @param quintilesEveryMs   processing time between two publications of the RFM quintiles (each re-scores everyone)
+ * @param checkpointDir      where checkpoints go ({@code file:///...}); null leaves it to the cluster's
+ *                           {@code state.checkpoints.dir}. Profiles outgrow the JobManager's 5 MB in-memory default
+ *                           at a few thousand customers per task.
  */
 public record AudienceSettings(String bootstrapServers, String committedTopic, String optOutTopic, String segmentsTopic,
         String rejectedTopic, String consumerGroup, String cassandraContactPoint, String keyspace, String pseudonymKey,
         String segmentsFile, int k, int profileTtlDays, long outOfOrdernessMs, long partitionIdleMs,
-        long quintilesEveryMs, long statusEveryMs, long definitionPollMs, long checkpointIntervalMs, int parallelism,
-        int maxRecordBytes) implements Serializable {
+        long quintilesEveryMs, long statusEveryMs, long definitionPollMs, long checkpointIntervalMs, String checkpointDir,
+        int parallelism, int maxRecordBytes) implements Serializable {
 
     /** For local runs only: the same public key as the analytics demo. A deployment passes its own secret. */
     public static final String DEMO_PSEUDONYM_KEY =
@@ -50,6 +53,6 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
                 p.getLong("out-of-orderness-ms", 60_000), p.getLong("partition-idle-ms", 60_000),
                 p.getLong("quintiles-every-ms", 10_000), p.getLong("status-every-ms", 1_000),
                 p.getLong("definition-poll-ms", 2_000), p.getLong("checkpoint-interval-ms", 10_000),
-                p.getInt("parallelism", 2), p.getInt("max-record-bytes", Topic.MAX_MESSAGE_BYTES));
+                p.get("checkpoint-dir"), p.getInt("parallelism", 2), p.getInt("max-record-bytes", Topic.MAX_MESSAGE_BYTES));
     }
 }

@@ -6,11 +6,12 @@ import io.aot.avro.Region;
 import java.time.DayOfWeek;
 
 /**
- * One pseudonymous customer's purchase history, reduced to what the segments need: per-day payment counts and KRW
- * spend for the last {@value #WINDOW_DAYS} days (a ring of day slots), spend per merchant category, and counts per
- * region, method, daypart and weekday since first seen. Applying the same events in any order gives the same profile:
- * a day slot only ever moves forward, and an event older than its slot's day is outside the window already.
- * Fixed-size arrays indexed by enum ordinal keep Flink's serializer off Kryo and the state size bounded.
+ * One pseudonymous customer's purchase history, reduced to what the segments need: payment count and KRW spend per
+ * active day of the last {@value #WINDOW_DAYS} days (sparse: a customer who paid on 5 days holds 5 entries), spend per
+ * merchant category, and counts per region, method, daypart and weekday since first seen. Applying the same events in
+ * any order gives the same profile: the window is the {@value #WINDOW_DAYS} days up to the latest day seen, so an event
+ * before it is dropped whether it comes first or last. Arrays indexed by enum ordinal keep Flink's serializer off Kryo
+ * and the state per customer bounded (the first version kept a dense ring of 90 day slots: 1.4 KB per customer).
  */
 public class CustomerProfile {
 
@@ -26,9 +27,10 @@ public class CustomerProfile {
     public int lastPointSwapDay = NONE;
     public boolean aotHolder;
     public boolean optedOut;
-    public int[] slotDay = emptySlots();
-    public int[] slotPayments = new int[WINDOW_DAYS];
-    public long[] slotKrw = new long[WINDOW_DAYS];
+    /** Active days of the window, ascending, with their payment counts and KRW spend. */
+    public int[] days = new int[0];
+    public int[] dayPayments = new int[0];
+    public long[] dayKrw = new long[0];
     public long[] categoryKrw = new long[MerchantCategory.values().length];
     public int[] regionPayments = new int[Region.values().length];
     public int[] methodPayments = new int[PaymentMethod.values().length];
@@ -41,12 +43,6 @@ public class CustomerProfile {
     public long reportedMonetary90Krw;
 
     public CustomerProfile() {
-    }
-
-    private static int[] emptySlots() {
-        int[] slots = new int[WINDOW_DAYS];
-        java.util.Arrays.fill(slots, NONE);
-        return slots;
     }
 
     /** Folds one event in. An opted-out customer is not profiled: only an opt-in changes an opted-out profile. */
@@ -74,10 +70,10 @@ public class CustomerProfile {
         switch (e.kind) {
             case PAYMENT -> {
                 lastPaymentDay = Math.max(lastPaymentDay, day);
-                int slot = slotFor(day);
-                if (slot >= 0) {
-                    slotPayments[slot]++;
-                    slotKrw[slot] = Math.addExact(slotKrw[slot], e.amountKrw);
+                int i = dayIndex(day);
+                if (i >= 0) {
+                    dayPayments[i]++;
+                    dayKrw[i] = Math.addExact(dayKrw[i], e.amountKrw);
                 }
                 categoryKrw[MerchantCategory.valueOf(e.category).ordinal()] += e.amountKrw;
                 regionPayments[Region.valueOf(e.region).ordinal()]++;
@@ -89,9 +85,9 @@ public class CustomerProfile {
                 }
             }
             case REFUND -> {
-                int slot = slotFor(day);
-                if (slot >= 0) {
-                    slotKrw[slot] -= e.amountKrw;
+                int i = dayIndex(day);
+                if (i >= 0) {
+                    dayKrw[i] -= e.amountKrw;
                 }
                 int c = MerchantCategory.valueOf(e.category).ordinal();
                 categoryKrw[c] = Math.max(0, categoryKrw[c] - e.amountKrw);
@@ -105,19 +101,48 @@ public class CustomerProfile {
         }
     }
 
-    /** The ring slot of {@code day}, moved forward to it if it held an older day; -1 if the slot holds a newer one. */
-    private int slotFor(int day) {
-        int slot = Math.floorMod(day, WINDOW_DAYS);
-        if (slotDay[slot] == day) {
-            return slot;
-        }
-        if (slotDay[slot] != NONE && slotDay[slot] > day) {
+    /**
+     * The index of {@code day} among the window's days, added if new; -1 if the day is before the window. A newer day
+     * moves the window and drops the days that fall out of it.
+     */
+    private int dayIndex(int day) {
+        int latest = days.length == 0 ? day : Math.max(day, days[days.length - 1]);
+        if (day <= latest - WINDOW_DAYS) {
             return -1;
         }
-        slotDay[slot] = day;
-        slotPayments[slot] = 0;
-        slotKrw[slot] = 0;
-        return slot;
+        int keepFrom = 0;
+        while (keepFrom < days.length && days[keepFrom] <= latest - WINDOW_DAYS) {
+            keepFrom++;
+        }
+        int at = java.util.Arrays.binarySearch(days, keepFrom, days.length, day);
+        if (at >= 0 && keepFrom == 0) {
+            return at;
+        }
+        int insert = at >= 0 ? -1 : -at - 1;
+        int n = days.length - keepFrom + (insert >= 0 ? 1 : 0);
+        int[] d = new int[n];
+        int[] p = new int[n];
+        long[] k = new long[n];
+        int j = 0;
+        int found = -1;
+        for (int i = keepFrom; i <= days.length; i++) {
+            if (i == insert) {
+                found = j;
+                d[j++] = day;
+            }
+            if (i < days.length) {
+                if (days[i] == day) {
+                    found = j;
+                }
+                d[j] = days[i];
+                p[j] = dayPayments[i];
+                k[j++] = dayKrw[i];
+            }
+        }
+        days = d;
+        dayPayments = p;
+        dayKrw = k;
+        return found;
     }
 
     /** Nothing left to keep: no activity within {@code ttlDays} of {@code asOfDay}, or never any. */
@@ -139,16 +164,16 @@ public class CustomerProfile {
         }
         s.recencyDays = Math.max(0, asOfDay - lastPaymentDay);
         s.daysSinceFirstSeen = Math.max(0, asOfDay - firstSeenDay);
-        for (int i = 0; i < WINDOW_DAYS; i++) {
-            int d = slotDay[i];
-            if (d == NONE || d > asOfDay || d <= asOfDay - WINDOW_DAYS) {
+        for (int i = 0; i < days.length; i++) {
+            int d = days[i];
+            if (d > asOfDay || d <= asOfDay - WINDOW_DAYS) {
                 continue;
             }
-            s.frequency90 += slotPayments[i];
-            s.monetary90Krw += slotKrw[i];
+            s.frequency90 += dayPayments[i];
+            s.monetary90Krw += dayKrw[i];
             if (d > asOfDay - SHORT_WINDOW_DAYS) {
-                s.frequency30 += slotPayments[i];
-                s.monetary30Krw += slotKrw[i];
+                s.frequency30 += dayPayments[i];
+                s.monetary30Krw += dayKrw[i];
             }
         }
         s.monetary30Krw = Math.max(0, s.monetary30Krw);
@@ -191,9 +216,9 @@ public class CustomerProfile {
         lastPointSwapDay = o.lastPointSwapDay;
         aotHolder = o.aotHolder;
         optedOut = o.optedOut;
-        slotDay = o.slotDay;
-        slotPayments = o.slotPayments;
-        slotKrw = o.slotKrw;
+        days = o.days;
+        dayPayments = o.dayPayments;
+        dayKrw = o.dayKrw;
         categoryKrw = o.categoryKrw;
         regionPayments = o.regionPayments;
         methodPayments = o.methodPayments;

@@ -101,7 +101,8 @@ public final class AdsBench implements Callable<Integer> {
             AudienceSettings s = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
                 "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra",
                 stack.cassandra().contactPoint(), "--group", group, "--segments", segments.toString(),
-                "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", "2000"}));
+                "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", "2000",
+                "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
             AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                     AudienceJob.catalogSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),

@@ -176,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
             AudienceSettings audiences = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
                 "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
                 "--group", "aot-demo-audiences-" + UUID.randomUUID(), "--segments", segments.toString(),
-                "--quintiles-every-ms", "2000"}));
+                "--quintiles-every-ms", "2000", "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));
             AudienceJob.wire(env, audiences, AudienceJob.committedSource(audiences),
                     AudienceJob.optOutSource(audiences), AudienceJob.catalogSource(audiences),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
