@@ -34,6 +34,40 @@ class PaymentSimulatorTest {
         return out;
     }
 
+    /** Seed 7's bytes (5,000 records, 20 % bad), from before batch signing existed: any change here breaks replays. */
+    private static final String SEED_7_DIGEST = "bb65c15ca5d14bb8df07c78c4ec2663a1944fb2808923d2a49da76290ae5a220";
+
+    private static String digest(List<PaymentSimulator.SimulatedTx> txs) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (PaymentSimulator.SimulatedTx tx : txs) {
+            md.update(tx.kind().name().getBytes());
+            md.update(String.valueOf(tx.key()).getBytes());
+            md.update(tx.value());
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void batchesSignedOnSeveralThreadsHoldExactlyTheBytesOfOneByOne() throws Exception {
+        assertThat(digest(run(7, 5_000, 0.2))).isEqualTo(SEED_7_DIGEST);
+        Fleet fleet = Fleet.generate(7, 300, 5_000);
+        PaymentSimulator sim = new PaymentSimulator(fleet, 7, 5_000, DAY, 0.2);
+        java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<PaymentSimulator.SimulatedTx> batched = new ArrayList<>();
+        try {
+            int size = 1;
+            while (sim.hasNext()) {
+                batched.addAll(sim.nextBatch(size, signers)); // sizes 1, 2, 4, ... 512: copies across batches too
+                size = Math.min(512, size * 2);
+            }
+        } finally {
+            signers.shutdownNow();
+        }
+        assertThat(batched).hasSize(5_000);
+        assertThat(batched).extracting(PaymentSimulator.SimulatedTx::index).isSorted();
+        assertThat(digest(batched)).isEqualTo(SEED_7_DIGEST);
+    }
+
     @Test
     void sameSeedSameBytesOtherSeedOtherBytes() {
         List<PaymentSimulator.SimulatedTx> a = run(7, 3_000, 0.05);
