@@ -147,6 +147,8 @@ public final class PaymentSimulator {
     private PaymentSimulator(Fleet fleet, long seed, long total, Instant dayStart, double badFraction,
             InstantSource liveClock) {
         this.liveClock = liveClock;
+        // Refunds and tampered copies deep-copy our records, which Avro 1.12 refuses until our package is trusted.
+        io.aot.schemas.serde.AvroRuntimeGuards.install();
         if (badFraction < 0 || badFraction > 1) {
             throw new IllegalArgumentException("bad fraction must be within 0..1: " + badFraction);
         }
