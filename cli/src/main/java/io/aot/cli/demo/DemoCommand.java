@@ -71,7 +71,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code aot demo}: the platform on one machine, from nothing. Real Kafka and Cassandra (child JVMs), 4 validator
- * processes running the payment ledger, a Flink MiniCluster running LedgerIngestJob and LedgerStoreJob, and the
+ * processes running the payment ledger, a Flink MiniCluster running LedgerIngestJob, LedgerStoreJob, MarketAnalyticsJob and AudienceJob, and the
  * terminal simulator; live progress, then a summary that checks itself; everything it started is stopped at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -81,10 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static final String CHAIN = "aot-demo";
 
-    @Option(names = "--seconds", defaultValue = "60", description = "Seconds of simulated traffic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "45", description = "Seconds of simulated traffic (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--rate", defaultValue = "150", description = "Transactions per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "120", description = "Transactions per second (default ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--seed", defaultValue = "1")
