@@ -71,8 +71,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code aot demo}: the platform on one machine, from nothing. Real Kafka and Cassandra (child JVMs), 4 validator
- * processes running the payment ledger, a Flink MiniCluster running LedgerIngestJob, LedgerStoreJob, MarketAnalyticsJob and AudienceJob, and the
- * terminal simulator; live progress, then a summary that checks itself; everything it started is stopped at the end.
+ * processes running the payment ledger, a Flink MiniCluster running LedgerIngestJob, LedgerStoreJob,
+ * MarketAnalyticsJob and AudienceJob, and the terminal simulator; live progress, then a summary that checks itself;
+ * everything it started is stopped at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the platform on embedded defaults: Kafka, Cassandra, 4 validators, the Flink ledger jobs and",
