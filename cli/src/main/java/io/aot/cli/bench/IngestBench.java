@@ -147,12 +147,15 @@ public final class IngestBench implements Callable<Integer> {
             Map<String, Object> r = new LinkedHashMap<>();
             PaymentSimulator sim = new PaymentSimulator(fleet, seed, Long.MAX_VALUE / 2,
                     Instant.parse("2026-11-22T15:00:00Z"), 0);
-            System.out.printf("simulator -> Kafka, signing as it goes on %d cores, unpaced, %d s ...%n", cores,
+            System.out.printf("simulator -> Kafka, signing as it goes on %d cores (next batch made while one is sent), "
+                    + "unpaced, %d s ...%n", cores,
                     simulatorSeconds);
             long t0 = System.nanoTime();
             long end = t0 + simulatorSeconds * 1_000_000_000L;
-            Map<String, Object> live = produce(kafka, () -> System.nanoTime() < end ? sim.nextBatch(1_024, signers)
-                    : List.of(), sim);
+            Map<String, Object> live;
+            try (var batches = new io.aot.ingestion.simulator.SignedBatches(sim, 1_024, cores)) {
+                live = produce(kafka, () -> System.nanoTime() < end ? batches.next() : List.of(), sim);
+            }
             r.put("signing_as_it_goes", live);
 
             long presigned = Math.max(50_000L, 5L * (Long) live.get("records_per_s") * simulatorSeconds / 2);

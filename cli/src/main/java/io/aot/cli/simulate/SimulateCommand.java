@@ -4,6 +4,7 @@ import io.aot.ingestion.simulator.DumpWriter;
 import io.aot.ingestion.simulator.GatewaySender;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.ingestion.simulator.SignedBatches;
 import io.aot.schemas.topics.Topic;
 import java.net.URI;
 import java.nio.file.Path;
@@ -108,21 +109,14 @@ public final class SimulateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         System.out.printf("simulating %,d records (%d merchants, %d customers, seed %d) into %s at %s%n", total,
                 merchants, customers, seed, target, bootstrap);
-        java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(
-                Runtime.getRuntime().availableProcessors(), r -> {
-                    Thread t = new Thread(r, "simulator-signer");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        // Signed on every core, in order; a batch is a fraction of a second at any sensible --rate.
+        try (SignedBatches batches = new SignedBatches(sim, (int) Math.max(16, Math.min(SIGNING_BATCH, rate / 4)),
+                Runtime.getRuntime().availableProcessors());
+                var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
                 DumpWriter writer = dump == null ? null : new DumpWriter(dump)) {
             long nextReport = t0 + 5_000_000_000L;
-            java.util.Iterator<PaymentSimulator.SimulatedTx> batch = java.util.Collections.emptyIterator();
-            while ((batch.hasNext() || sim.hasNext()) && failure.get() == null) {
-                if (!batch.hasNext()) {
-                    // Signed on every core, in order: a batch is a fraction of a second at any sensible --rate.
-                    batch = sim.nextBatch((int) Math.max(16, Math.min(SIGNING_BATCH, rate / 4)), signers).iterator();
-                }
+            java.util.Iterator<PaymentSimulator.SimulatedTx> batch = batches.next().iterator();
+            while (batch.hasNext() && failure.get() == null) {
                 PaymentSimulator.SimulatedTx tx = batch.next();
                 // The record's timestamp is the simulated receive time, so the ingest job's clock-skew check holds.
                 producer.send(new ProducerRecord<>(target, null, sim.timeOf(tx.index()).toEpochMilli(), tx.key(),
@@ -147,10 +141,11 @@ public final class SimulateCommand implements Callable<Integer> {
                     System.out.printf("  %,d generated, %,d acknowledged by Kafka%n", tx.index() + 1, acked.get());
                     nextReport += 5_000_000_000L;
                 }
+                if (!batch.hasNext()) {
+                    batch = batches.next().iterator();
+                }
             }
             producer.flush();
-        } finally {
-            signers.shutdownNow();
         }
         if (failure.get() != null) {
             System.err.println("aot simulate: Kafka refused a record: " + failure.get());

@@ -66,6 +66,14 @@ class PaymentSimulatorTest {
         assertThat(batched).hasSize(5_000);
         assertThat(batched).extracting(PaymentSimulator.SimulatedTx::index).isSorted();
         assertThat(digest(batched)).isEqualTo(SEED_7_DIGEST);
+
+        List<PaymentSimulator.SimulatedTx> overlapped = new ArrayList<>();
+        try (SignedBatches batches = new SignedBatches(new PaymentSimulator(fleet, 7, 5_000, DAY, 0.2), 300, 2)) {
+            for (List<PaymentSimulator.SimulatedTx> b = batches.next(); !b.isEmpty(); b = batches.next()) {
+                overlapped.addAll(b);
+            }
+        }
+        assertThat(digest(overlapped)).as("batches made while the previous one is consumed").isEqualTo(SEED_7_DIGEST);
     }
 
     @Test
