@@ -24,8 +24,7 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
         int parallelism, int maxRecordBytes) implements Serializable {
 
     /** For local runs only: the same public key as the analytics demo. A deployment passes its own secret. */
-    public static final String DEMO_PSEUDONYM_KEY =
-            "demo:64656d6f2d6b65792d6e6f742d612d7365637265742d757365642d6f6e6c792d6c6f63616c6c79";
+    public static final String DEMO_PSEUDONYM_KEY = io.aot.ledger.privacy.CustomerPseudonyms.DEMO_KEY;
 
     public AudienceSettings {
         if (k < PublicationFunction.MIN_K) {

@@ -19,8 +19,7 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
         long checkpointIntervalMs, int parallelism, int maxRecordBytes) implements Serializable {
 
     /** For local runs only: a fixed, public key. A deployment passes its own secret with --pseudonym-key. */
-    public static final String DEMO_PSEUDONYM_KEY =
-            "demo:64656d6f2d6b65792d6e6f742d612d7365637265742d757365642d6f6e6c792d6c6f63616c6c79";
+    public static final String DEMO_PSEUDONYM_KEY = io.aot.ledger.privacy.CustomerPseudonyms.DEMO_KEY;
 
     public AnalyticsSettings {
         if (outOfOrdernessMs < 0 || allowedLatenessMs < 0 || flushEveryMs < 1 || partitionIdleMs < 1 || topK < 1

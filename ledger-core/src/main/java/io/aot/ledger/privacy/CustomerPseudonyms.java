@@ -18,6 +18,9 @@ public final class CustomerPseudonyms implements Serializable {
     private static final long serialVersionUID = 1L;
     /** HMAC-SHA256 keys shorter than this are refused (RFC 2104: at least the hash's output length is recommended). */
     public static final int MIN_KEY_BYTES = 32;
+    /** For local runs only (demo, tests, benchmarks): a fixed, public key. A deployment passes its own secret. */
+    public static final String DEMO_KEY =
+            "demo:64656d6f2d6b65792d6e6f742d612d7365637265742d757365642d6f6e6c792d6c6f63616c6c79";
 
     private final String keyId;
     private final byte[] key;
