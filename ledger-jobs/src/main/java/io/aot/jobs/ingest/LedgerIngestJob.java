@@ -58,6 +58,17 @@ public final class LedgerIngestJob {
     /** Builds the pipeline into {@code env}. */
     public static void wire(StreamExecutionEnvironment env, IngestSettings s, Source<SourceRecord, ?, ?> source,
             Sink<byte[]> txSink, Sink<Rejection> rejectionSink, TerminalDirectoryFactory terminals) {
+        orderedTransactions(env, s, source, rejectionSink, terminals)
+                .sinkTo(txSink).name("consensus-sink").uid("consensus-sink");
+    }
+
+    /**
+     * Everything before the consensus sink: the validated, deduplicated ledger transactions in per-terminal sequence
+     * order, as ledger bytes, forwarded from the ordering operator (refusals go to {@code rejectionSink}). The
+     * pipeline benchmark's baseline continues this stream without consensus.
+     */
+    public static DataStream<byte[]> orderedTransactions(StreamExecutionEnvironment env, IngestSettings s,
+            Source<SourceRecord, ?, ?> source, Sink<Rejection> rejectionSink, TerminalDirectoryFactory terminals) {
         env.setParallelism(s.parallelism());
         env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
 
@@ -78,14 +89,13 @@ public final class LedgerIngestJob {
                 .process(new TerminalSequenceOrderFunction(s.maxGapHoldMs(), s.maxHeldPerTerminal()))
                 .name("order-by-terminal-sequence").uid("order-by-terminal-sequence");
 
-        // Forward from the ordering operator: one writer per terminal key, so per-terminal order reaches the sink.
-        ordered.map(tx -> tx.bytes).returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                .name("tx-bytes").uid("tx-bytes")
-                .sinkTo(txSink).name("consensus-sink").uid("consensus-sink");
-
         validated.getSideOutput(Rejections.TAG)
                 .union(unique.getSideOutput(Rejections.TAG), ordered.getSideOutput(Rejections.TAG))
                 .sinkTo(rejectionSink).name("rejections-sink").uid("rejections-sink");
+
+        // Forward from the ordering operator: one writer per terminal key, so per-terminal order reaches the sink.
+        return ordered.map(tx -> tx.bytes).returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .name("tx-bytes").uid("tx-bytes");
     }
 
     public static KafkaSource<SourceRecord> kafkaSource(IngestSettings s) {

@@ -23,6 +23,9 @@ import org.apache.flink.util.Collector;
  * grow, so a day's totals stop changing once the chain has passed it, and their state expires two days later. Refused
  * transactions (result code other than OK) and point swaps are not sales. The ledger has no merchant discount rate yet:
  * {@code fee_minor} is 0 and {@code net_minor} = gross - refunds.
+ *
+ * <p>A merchant's row changes with every sale; it is written at most once per {@code flushEveryChainMs} of chain
+ * time, by an event-time timer at the end of the interval of the sale's block time (as {@link BalanceFunction} does).
  */
 public final class SettlementFunction extends KeyedProcessFunction<String, CommittedTransaction, Row> {
 
@@ -32,6 +35,15 @@ public final class SettlementFunction extends KeyedProcessFunction<String, Commi
     private transient ValueState<Tuple5<Long, BigInteger, Long, BigInteger, Long>> totals;
 
     /** Null for what is not a settled sale. */
+    private final long flushEveryChainMs;
+
+    public SettlementFunction(long flushEveryChainMs) {
+        if (flushEveryChainMs < 1) {
+            throw new IllegalArgumentException("flushEveryChainMs must be >= 1");
+        }
+        this.flushEveryChainMs = flushEveryChainMs;
+    }
+
     public static String key(CommittedTransaction t) {
         boolean sale = t.getKind() == TransactionKind.PAYMENT || t.getKind() == TransactionKind.REFUND;
         if (!sale || !"OK".equals(String.valueOf(t.getResultCode())) || t.getMerchantId() == null
@@ -63,6 +75,16 @@ public final class SettlementFunction extends KeyedProcessFunction<String, Commi
             s = Tuple5.of(s.f0, s.f1, s.f2 + 1, s.f3.add(amount), t.getHeight());
         }
         totals.update(s);
+        ctx.timerService().registerEventTimeTimer(
+                BalanceFunction.endOfInterval(t.getBlockTimeMillis().toEpochMilli(), flushEveryChainMs));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
+        Tuple5<Long, BigInteger, Long, BigInteger, Long> s = totals.value();
+        if (s == null) {
+            return; // expired
+        }
         String[] k = ctx.getCurrentKey().split("\\|");
         java.sql.Date day = java.sql.Date.valueOf(k[1]);
         // merchant, day, acquirer, currency, payments, gross, refunds, refunded, fee, net, as-of height

@@ -28,6 +28,7 @@ class SettlementFunctionTest {
 
     private static final Instant DAY1 = Instant.parse("2026-11-23T02:00:00Z"); // 11:00 in Seoul, 2026-11-23
     private static final Instant DAY2 = Instant.parse("2026-11-23T15:30:00Z"); // 00:30 in Seoul, 2026-11-24
+    private static final long FLUSH_MS = 1_000;
 
     private static CommittedTransaction tx(String id, TransactionKind kind, String result, long krw, Instant at, long height) {
         return CommittedTransaction.newBuilder().setTxId(id).setKind(kind).setResultCode(result).setChainId("c")
@@ -41,7 +42,7 @@ class SettlementFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, CommittedTransaction, Row> harness() throws Exception {
         KeySelector<CommittedTransaction, String> key = SettlementFunction::key;
         KeyedOneInputStreamOperatorTestHarness<String, CommittedTransaction, Row> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SettlementFunction()), key,
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SettlementFunction(FLUSH_MS)), key,
                         Types.STRING);
         h.open();
         return h;
@@ -67,6 +68,10 @@ class SettlementFunctionTest {
             feed(h, tx("c", TransactionKind.PAYMENT, "INSUFFICIENT_FUNDS", 99_000, DAY1, 3));
             feed(h, tx("d", TransactionKind.POINT_SWAP, "OK", 500, DAY1, 4));
             feed(h, tx("e", TransactionKind.REFUND, "OK", 2_000, DAY1, 5));
+            assertThat(h.extractOutputValues()).as("nothing before chain time passes the interval").isEmpty();
+            h.processWatermark(DAY1.toEpochMilli() + FLUSH_MS - 2);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processWatermark(DAY1.toEpochMilli() + FLUSH_MS - 1);
             Row r = last(h);
             assertThat(r.getField(0)).isEqualTo("M1");
             assertThat(r.getField(1)).hasToString("2026-11-23");
@@ -76,9 +81,11 @@ class SettlementFunctionTest {
             assertThat(r.getField(7)).isEqualTo(BigInteger.valueOf(2_000));
             assertThat(r.getField(9)).isEqualTo(BigInteger.valueOf(14_500));
             assertThat(r.getField(10)).isEqualTo(5L);
-            assertThat(h.extractOutputValues()).hasSize(3);
+            assertThat(h.extractOutputValues()).as("three sales, one row for the interval").hasSize(1);
 
             feed(h, tx("f", TransactionKind.PAYMENT, "OK", 3_000, DAY2, 6)); // after midnight in Seoul: the next day
+            h.processWatermark(DAY2.toEpochMilli() + FLUSH_MS);
+            assertThat(h.extractOutputValues()).hasSize(2);
             assertThat(last(h).getField(1)).hasToString("2026-11-24");
             assertThat(last(h).getField(4)).isEqualTo(1L);
         }
@@ -94,10 +101,14 @@ class SettlementFunctionTest {
         }
         KeySelector<CommittedTransaction, String> key = SettlementFunction::key;
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SettlementFunction()), key, Types.STRING)) {
+                new KeyedProcessOperator<>(new SettlementFunction(FLUSH_MS)), key, Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
+            restored.processWatermark(DAY1.toEpochMilli() + FLUSH_MS - 1);
+            assertThat(last(restored).getField(4)).as("the timer pending at the snapshot survives it").isEqualTo(1L);
             feed(restored, tx("b", TransactionKind.PAYMENT, "OK", 2_000, DAY1, 2));
+            restored.processWatermark(DAY1.toEpochMilli() + 2 * FLUSH_MS);
+            assertThat(restored.extractOutputValues()).hasSize(2);
             assertThat(last(restored).getField(4)).isEqualTo(2L);
             assertThat(last(restored).getField(5)).isEqualTo(BigInteger.valueOf(3_000));
         }
