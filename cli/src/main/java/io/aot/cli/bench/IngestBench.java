@@ -247,9 +247,18 @@ public final class IngestBench implements Callable<Integer> {
         Path warmup = dir.resolve("warmup");
         Path timed = dir.resolve("timed");
         long signed = (long) signedPerSecond * seconds;
-        System.out.printf("signing %,d + %,d payments ahead (not timed) ...%n", WARMUP_PAYMENTS, signed);
-        writeBodies(sim, warmup, WARMUP_PAYMENTS, wrkThreads);
-        writeBodies(sim, timed, signed, wrkThreads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("signing %,d + %,d payments ahead on %d cores (not timed) ...%n", WARMUP_PAYMENTS, signed,
+                cores);
+        java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(cores);
+        Map<String, Object> ceiling;
+        try {
+            writeBodies(sim, warmup, WARMUP_PAYMENTS, wrkThreads, signers);
+            writeBodies(sim, timed, signed, wrkThreads, signers);
+            ceiling = verificationCeiling(fleet, sim, signers, cores);
+        } finally {
+            signers.shutdownNow();
+        }
         Path script = dir.resolve("post.lua");
         Files.writeString(script, WRK_SCRIPT);
 
@@ -314,6 +323,7 @@ public final class IngestBench implements Callable<Integer> {
             r.put("cores_kafka", BenchResults.round(cpuKafka / 1000.0 / elapsed));
             r.put("cores_cassandra", BenchResults.round(cpuCassandra / 1000.0 / elapsed));
             r.put("wrk", "wrk -t" + wrkThreads + " -c" + connections + " -d" + seconds + "s --latency");
+            r.put("signature_check_ceiling", ceiling);
             System.out.print(wrkOut);
             System.out.printf("  gateway: %,d payments/s accepted (202 after Kafka acks=all); answers %s%n",
                     r.get("accepted_per_s"), delta);
@@ -324,21 +334,67 @@ public final class IngestBench implements Callable<Integer> {
     }
 
     /**
+     * The most payments/s this machine could accept if the gateway did nothing but the device-signature check it does
+     * per request ({@code DeviceCheck.checkSignature}: canonical bytes + BouncyCastle Ed25519 verify), on every core,
+     * with Kafka and Cassandra idle: an upper bound for the gateway figure, measured in the same run.
+     */
+    private static Map<String, Object> verificationCeiling(Fleet fleet, PaymentSimulator sim,
+            java.util.concurrent.ExecutorService pool, int cores) throws Exception {
+        Map<String, io.aot.ledger.terminal.Terminal> byId = new java.util.HashMap<>();
+        fleet.registrations(Instant.now()).forEach(t -> byId.put(t.terminalId(), t));
+        List<PaymentSimulator.SimulatedTx> sample = sim.nextBatch(2_000, pool);
+        long seconds = 4;
+        System.out.printf("signature-check ceiling: verifying on %d cores for %d s ...%n", cores, seconds);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<java.util.concurrent.Future<Long>> counts = new java.util.ArrayList<>();
+        for (int c = 0; c < cores; c++) {
+            int offset = c;
+            counts.add(pool.submit(() -> {
+                long n = 0;
+                for (int i = offset; System.nanoTime() < end; i++) {
+                    var p = sample.get(i % sample.size()).payment();
+                    if (!io.aot.ledger.terminal.DeviceCheck.OK.equals(
+                            io.aot.ledger.terminal.DeviceCheck.checkSignature(p, byId.get(p.getTerminalId())))) {
+                        throw new IllegalStateException("a simulated payment did not verify: " + p.getTxId());
+                    }
+                    n++;
+                }
+                return n;
+            }));
+        }
+        long total = 0;
+        for (var f : counts) {
+            total += f.get();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("signature_checks_per_s_all_cores", Math.round(total / (double) seconds));
+        r.put("cores", cores);
+        r.put("us_per_check_per_core", BenchResults.round(seconds * 1e6 * cores / total));
+        System.out.printf("  %,d signature checks/s on %d cores (%.0f us each per core)%n",
+                r.get("signature_checks_per_s_all_cores"), cores, r.get("us_per_check_per_core"));
+        return r;
+    }
+
+    /**
      * The payments as request bodies, one JSON line each, in one file per wrk thread ({@code prefix-N.jsonl}). A
      * terminal's payments all go to one thread, in sequence order, as a real terminal sends them; threads run
      * independently, so splitting a terminal across them would reorder its sequence numbers by thousands.
      */
-    private static void writeBodies(PaymentSimulator sim, Path prefix, long count, int threads) throws IOException {
+    private static void writeBodies(PaymentSimulator sim, Path prefix, long count, int threads,
+            java.util.concurrent.ExecutorService signers) throws IOException, InterruptedException {
         BufferedWriter[] w = new BufferedWriter[threads];
         try {
             for (int t = 0; t < threads; t++) {
                 w[t] = Files.newBufferedWriter(Path.of(prefix + "-" + t + ".jsonl"), StandardCharsets.UTF_8);
             }
-            for (long i = 0; i < count; i++) {
-                var p = sim.next().payment();
-                BufferedWriter out = w[Math.floorMod(p.getTerminalId().hashCode(), threads)];
-                out.write(PaymentJson.toJson(p).encode());
-                out.write('\n');
+            for (long written = 0; written < count; ) {
+                for (PaymentSimulator.SimulatedTx tx : sim.nextBatch((int) Math.min(4_096, count - written), signers)) {
+                    var p = tx.payment();
+                    BufferedWriter out = w[Math.floorMod(p.getTerminalId().hashCode(), threads)];
+                    out.write(PaymentJson.toJson(p).encode());
+                    out.write('\n');
+                    written++;
+                }
             }
         } finally {
             for (BufferedWriter x : w) {

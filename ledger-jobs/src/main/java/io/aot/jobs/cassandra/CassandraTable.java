@@ -5,6 +5,7 @@ import java.util.Collections;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.types.Row;
 
 /**
@@ -31,8 +32,8 @@ public record CassandraTable(String name, String columns, TypeInformation<?>[] t
     }
 
     /** Writes {@code rows} (typed as this table's rows) into {@code keyspace} through the connector, parallelism 1. */
-    public void write(DataStream<Row> rows, String keyspace, CassandraClusterBuilder cluster) {
-        rows.addSink(new CassandraRowSink(types.length, upsert(keyspace), cluster))
+    public DataStreamSink<Row> write(DataStream<Row> rows, String keyspace, CassandraClusterBuilder cluster) {
+        return rows.addSink(new CassandraRowSink(types.length, upsert(keyspace), cluster))
                 .name("cassandra-" + name).uid("cassandra-" + name).setParallelism(1);
     }
 }

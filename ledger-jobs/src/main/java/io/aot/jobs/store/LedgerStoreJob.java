@@ -61,6 +61,8 @@ public final class LedgerStoreJob {
         String bootstrap = p.get("bootstrap-servers", "127.0.0.1:9092");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 2_000), CheckpointingMode.EXACTLY_ONCE);
+        // The committed topic is published when a checkpoint completes: barriers must not queue behind back-pressure.
+        env.getCheckpointConfig().enableUnalignedCheckpoints();
         wire(env, genesis.chainId(),
                 new BlockSource(BlockSource.Settings.fromGenesis(genesis, validators, 1, 0)),
                 LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
@@ -166,7 +168,9 @@ public final class LedgerStoreJob {
 
     private static void table(SingleOutputStreamOperator<Row> rows, CassandraTable table, String keyspace,
             CassandraClusterBuilder cluster) {
+        // Each table's writer in its own task: a sink waiting for a write slot must not stall the chain's source
+        // thread (block source, records, committed topic), nor the other tables.
         table.write(rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows")
-                .setParallelism(1), keyspace, cluster);
+                .setParallelism(1), keyspace, cluster).disableChaining();
     }
 }
