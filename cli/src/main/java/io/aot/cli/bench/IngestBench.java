@@ -104,6 +104,7 @@ public final class IngestBench implements Callable<Integer> {
     private static final int WARMUP_PAYMENTS = 40_000;
     private static final Pattern WRK_RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern WRK_PERCENTILE = Pattern.compile("\\s(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)");
+    private static final Pattern LOOKUPS = Pattern.compile("aot_gateway_registry_lookups_total (\\d+)");
     private static final Pattern ACCEPTED = Pattern.compile("aot_gateway_answers_total\\{status=\"(\\d+)\",code=\"([A-Z_]+)\"\\} (\\d+)");
 
     @Override
@@ -280,6 +281,7 @@ public final class IngestBench implements Callable<Integer> {
             System.out.printf("warm-up: wrk %d s ...%n", 5);
             runWrk(base, script, warmup, 5, null);
             Map<String, Long> before = answers(base);
+            long lookupsBefore = registryLookups(base);
             long cpuGw0 = ProcessCpu.millis(gw.pid());
             long cpuKafka0 = ProcessCpu.millis(stack.kafka().pid());
             long cpuCassandra0 = ProcessCpu.millis(stack.cassandra().pid());
@@ -293,6 +295,7 @@ public final class IngestBench implements Callable<Integer> {
             long cpuKafka = ProcessCpu.millis(stack.kafka().pid()) - cpuKafka0;
             long cpuCassandra = ProcessCpu.millis(stack.cassandra().pid()) - cpuCassandra0;
             Map<String, Long> after = answers(base);
+            long lookups = registryLookups(base) - lookupsBefore;
             Map<String, Long> delta = new LinkedHashMap<>();
             after.forEach((k, v) -> {
                 long d = v - before.getOrDefault(k, 0L);
@@ -322,6 +325,7 @@ public final class IngestBench implements Callable<Integer> {
             r.put("cores_wrk", BenchResults.round(wrkCpu.get() / 1000.0 / elapsed));
             r.put("cores_kafka", BenchResults.round(cpuKafka / 1000.0 / elapsed));
             r.put("cores_cassandra", BenchResults.round(cpuCassandra / 1000.0 / elapsed));
+            r.put("terminal_registry_lookups", lookups);
             r.put("wrk", "wrk -t" + wrkThreads + " -c" + connections + " -d" + seconds + "s --latency");
             r.put("signature_check_ceiling", ceiling);
             System.out.print(wrkOut);
@@ -462,6 +466,15 @@ public final class IngestBench implements Callable<Integer> {
             m.put(a.group(1) + " " + a.group(2), Long.parseLong(a.group(3)));
         }
         return m;
+    }
+
+    private static long registryLookups(String base) throws Exception {
+        Matcher m = LOOKUPS.matcher(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        if (!m.find()) {
+            throw new IllegalStateException("the gateway's /metrics has no aot_gateway_registry_lookups_total");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static long endOffsets(KafkaBroker kafka) throws Exception {

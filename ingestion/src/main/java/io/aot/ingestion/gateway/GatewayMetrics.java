@@ -5,10 +5,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What {@code GET /metrics} shows, in Prometheus' text format: answers by status and code, and the time from
- * receiving a payment to answering it (which is mostly waiting for Kafka's acknowledgement), as a histogram.
+ * receiving a payment to answering it (which is mostly waiting for Kafka's acknowledgement), as a histogram, and the
+ * terminal registry queries the cache could not spare.
  */
 public final class GatewayMetrics {
 
@@ -19,9 +21,11 @@ public final class GatewayMetrics {
     private final LongAdder latencySumMicros = new LongAdder();
     private final LongAdder latencyCount = new LongAdder();
     private final IntSupplier inFlight;
+    private final LongSupplier registryLookups;
 
-    public GatewayMetrics(IntSupplier inFlight) {
+    public GatewayMetrics(IntSupplier inFlight, LongSupplier registryLookups) {
         this.inFlight = inFlight;
+        this.registryLookups = registryLookups;
         for (int i = 0; i < latencyBuckets.length; i++) {
             latencyBuckets[i] = new LongAdder();
         }
@@ -60,6 +64,9 @@ public final class GatewayMetrics {
         sb.append("# HELP aot_gateway_kafka_in_flight Payments sent to Kafka and not yet acknowledged.\n");
         sb.append("# TYPE aot_gateway_kafka_in_flight gauge\n");
         sb.append("aot_gateway_kafka_in_flight ").append(inFlight.getAsInt()).append('\n');
+        sb.append("# HELP aot_gateway_registry_lookups_total Terminal registry queries (cache misses and expiries).\n");
+        sb.append("# TYPE aot_gateway_registry_lookups_total counter\n");
+        sb.append("aot_gateway_registry_lookups_total ").append(registryLookups.getAsLong()).append('\n');
         sb.append("# HELP aot_gateway_answer_seconds Time from a payment's arrival to its answer.\n");
         sb.append("# TYPE aot_gateway_answer_seconds histogram\n");
         long cumulative = 0;

@@ -61,7 +61,7 @@ public final class TerminalGateway implements AutoCloseable {
     public static TerminalGateway start(GatewaySettings settings, CachingTerminalDirectory terminals,
             PaymentPublisher publisher, Clock clock) {
         int port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
-        GatewayMetrics metrics = new GatewayMetrics(publisher::inFlight);
+        GatewayMetrics metrics = new GatewayMetrics(publisher::inFlight, terminals::registryLookups);
         Handlers shared = new Handlers(settings, terminals, publisher, clock, metrics,
                 new PaymentValidation(PaymentLimits.parse(settings.limits()), settings.maxClockSkewMs()),
                 new TerminalRateLimiter(settings.ratePerTerminalPerSec(), settings.burstPerTerminal(),

@@ -172,7 +172,7 @@ class GatewayIT {
         HttpClient http = HttpClient.newHttpClient();
         PaymentSimulator sim = PaymentSimulator.live(FLEET, 3, 300, 0, Clock.systemUTC());
         Map<String, TerminalPayment> sent = new HashMap<>();
-        try (Running gw = start(kafka, cassandra, settings().withRate(1000, 1000))) {
+        try (Running gw = start(kafka, cassandra, settings().withRate(1000, 1000).withTerminalCacheTtlMs(300_000))) {
             while (sim.hasNext()) {
                 TerminalPayment p = sim.next().payment();
                 HttpResponse<String> r = post(http, gw.baseUrl(), PaymentJson.toJson(p).encode());
@@ -183,8 +183,11 @@ class GatewayIT {
             assertThat(gw.gateway().metrics().count(202, "ACCEPTED")).isEqualTo(300);
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
+            long terminals = sent.values().stream().map(TerminalPayment::getTerminalId).distinct().count();
             assertThat(metrics.body()).contains("aot_gateway_answers_total{status=\"202\",code=\"ACCEPTED\"} 300",
-                    "aot_gateway_answer_seconds_count 300");
+                    "aot_gateway_answer_seconds_count 300",
+                    // one registry query per terminal: the others were answered from the cache
+                    "aot_gateway_registry_lookups_total " + terminals + "\n");
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
