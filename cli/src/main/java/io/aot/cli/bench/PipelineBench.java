@@ -85,7 +85,7 @@ public final class PipelineBench implements Callable<Integer> {
     private static final String CHAIN = "aot-bench";
     private static final String BASELINE_NS = "baseline";
     private static final String BASELINE_KEYSPACE = "aot_bench_baseline";
-    /** The baseline cuts a block when it is full or this long after its first transaction. */
+    /** The baseline's block interval: a block this often (empty ones too, like the validators), or sooner when full. */
     private static final long BASELINE_BLOCK_INTERVAL_MS = 100;
 
     @Option(names = "--transactions", defaultValue = "60000", description = "Payments preloaded per run (default ${DEFAULT-VALUE}).")
@@ -111,6 +111,10 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "bench/results/pipeline.json")
     Path out;
+
+    @Option(names = "--jfr-dir", description = "Record this JVM (the Flink jobs) with Java Flight Recorder during each"
+            + " timed run into DIR/consensus.jfr and DIR/baseline.jfr, and report CPU samples per thread group.")
+    Path jfrDir;
 
     /** One preloaded Kafka record. */
     private record Preloaded(String key, byte[] value, long timestampMs) {
@@ -177,7 +181,7 @@ public final class PipelineBench implements Callable<Integer> {
             JobClient job = env.executeAsync("aot-bench-pipeline");
             try (CqlSession session = stack.cassandra().newSession();
                     var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.baseName())) {
-                consensus = measuredRun(committed, session, Keyspace.LEDGER.defaultName(), cpu,
+                consensus = measuredRun("consensus", committed, session, Keyspace.LEDGER.defaultName(), cpu,
                         new ChainProgress(net.rpcPorts().get(0)));
                 System.out.printf("== latency: %d payments/s for %d s through the running pipeline%n", latencyRate,
                         latencySeconds);
@@ -213,7 +217,7 @@ public final class PipelineBench implements Callable<Integer> {
             Map<String, Object> baseline;
             try (CqlSession session = stack.cassandra().newSession();
                     var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.nameIn(BASELINE_NS))) {
-                baseline = measuredRun(committed, session, BASELINE_KEYSPACE, baseCpu, null);
+                baseline = measuredRun("baseline", committed, session, BASELINE_KEYSPACE, baseCpu, null);
             } finally {
                 stop(baseJob);
             }
@@ -241,8 +245,12 @@ public final class PipelineBench implements Callable<Integer> {
      * newest committed payment's row after the last commit. During the run only point lookups (a first and a newest
      * id, every 250 ms) touch Cassandra; afterwards every committed id is looked up, untimed.
      */
-    private Map<String, Object> measuredRun(KafkaConsumer<byte[], byte[]> committed, CqlSession session, String keyspace,
-            StackCpu cpu, ChainProgress chain) throws Exception {
+    private Map<String, Object> measuredRun(String phase, KafkaConsumer<byte[], byte[]> committed, CqlSession session,
+            String keyspace, StackCpu cpu, ChainProgress chain) throws Exception {
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
+        }
+        JfrThreadProfile profile = jfrDir == null ? null : JfrThreadProfile.start(jfrDir.resolve(phase + ".jfr"));
         AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
         PreparedStatement lookup = session.prepare("SELECT tx_id FROM " + keyspace + ".transactions_by_id WHERE tx_id = ?");
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -276,7 +284,7 @@ public final class PipelineBench implements Callable<Integer> {
             long now = System.nanoTime();
             if (firstId != null && now >= nextProbe) {
                 // Two point lookups per probe: the first committed payment (start of the queryable clock) and the
-                // newest one; rows reach the table in about commit order, and the count at the end checks them all.
+                // newest one; rows reach the table in about commit order, and looking every id up at the end checks.
                 if (firstRow == 0 && session.execute(lookup.bind(firstId)).one() != null) {
                     firstRow = System.nanoTime();
                 }
@@ -298,6 +306,13 @@ public final class PipelineBench implements Callable<Integer> {
             throw new IllegalStateException("only " + seen.size() + " committed and ~" + queryableAtLeast
                     + " queryable of " + transactions + " within " + timeoutSeconds + " s");
         }
+        Map<String, Object> cores = cpu.coresSince(); // before the untimed lookups below
+        Map<String, Double> threads = null;
+        if (profile != null) {
+            try (profile) {
+                threads = profile.stop(15);
+            }
+        }
         long missing = missingRows(session, lookup, seen);
         if (missing > 0) {
             throw new IllegalStateException(missing + " committed payments are not in " + keyspace + ".transactions_by_id");
@@ -310,7 +325,12 @@ public final class PipelineBench implements Callable<Integer> {
         r.put("queryable_tx_per_s", Math.round(transactions / ((allRows - firstRow) / 1e9)));
         r.put("seconds_first_to_last_commit", BenchResults.round((lastCommit - firstCommit) / 1e9));
         r.put("seconds_job_start_to_all_queryable", BenchResults.round((allRows - start) / 1e9));
-        r.putAll(cpu.coresSince());
+        r.putAll(cores);
+        if (threads != null) {
+            r.put("flink_jvm_cpu_samples_pct_by_thread", threads);
+            System.out.printf("  Flink JVM, share of CPU samples by thread (%s):%n", jfrDir.resolve(phase + ".jfr"));
+            threads.forEach((t, pct) -> System.out.printf("    %5.1f %%  %s%n", pct, t));
+        }
         System.out.printf("  committed %,d tx/s, queryable %,d tx/s%n", r.get("committed_tx_per_s"),
                 r.get("queryable_tx_per_s"));
         return r;
