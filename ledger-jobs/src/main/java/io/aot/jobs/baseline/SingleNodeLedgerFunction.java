@@ -22,12 +22,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * The pipeline benchmark's baseline in place of consensus: one in-process copy of the validators' application
- * ({@link LedgerApplication}, the same ledger rules, admission and results) cuts the ordered transactions into blocks of
- * at most {@code maxBlockTxs}, and every {@code blockIntervalMs} one of whatever arrived (empty too, as the validators
- * do), and executes them, emitting the chain
- * exactly as {@code BlockSource} does: a block record (a real header; no commit certificate, there are no votes), then
- * one {@link CommittedTx} per transaction with its result and events. What is left out is exactly BFT consensus:
- * proposals, votes, four replicas, gossip, certificates and their verification.
+ * ({@link LedgerApplication}, the same ledger rules, admission and results) executes the ordered transactions as
+ * blocks: one as soon as {@code maxBlockTxs} are waiting, and one every {@code blockIntervalMs} of whatever arrived
+ * (empty too, as the validators do). It emits the chain as {@code BlockSource} does: a block record (a real header; no
+ * commit certificate, there are no votes), then one {@link CommittedTx} per transaction with its result and events.
+ * What is left out is exactly BFT consensus: proposals, votes, four replicas, gossip, certificates and their
+ * verification.
  *
  * <p>Keyed by a constant (one chain, one subtask) so that it has processing-time timers. Not for production and not
  * fault tolerant: the ledger state lives only in this object, so a restore refuses to start rather than emit a chain
