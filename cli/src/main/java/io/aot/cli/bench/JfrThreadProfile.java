@@ -3,6 +3,7 @@ package io.aot.cli.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +16,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A Java Flight Recorder recording of this JVM over one benchmark phase (JFR's "profile" settings), kept as a file for
- * JDK Mission Control or {@code jfr print}, and summarized as the share of CPU samples per thread group: which
- * operators of the jobs running here took the time. Thread names are grouped by dropping digits and subtask suffixes.
+ * JDK Mission Control or {@code jfr print}, and summarized per thread group (CPU time and execution samples): which
+ * operators of the jobs running here took the CPU. Thread names are grouped by dropping digits and subtask suffixes.
  */
 final class JfrThreadProfile implements AutoCloseable {
 
@@ -35,6 +36,7 @@ final class JfrThreadProfile implements AutoCloseable {
     static JfrThreadProfile start(Path file) throws IOException {
         try {
             Recording r = new Recording(Configuration.getConfiguration("profile"));
+            r.enable("jdk.ThreadCPULoad").withPeriod(Duration.ofSeconds(1));
             r.setName(file.getFileName().toString());
             r.start();
             return new JfrThreadProfile(r, file);
@@ -43,26 +45,43 @@ final class JfrThreadProfile implements AutoCloseable {
         }
     }
 
-    /** Stops, writes the file, and returns the {@code top} thread groups by share of execution samples (in %). */
-    Map<String, Double> stop(int top) throws IOException {
+    /** Per thread group: share of the JVM's thread CPU time and share of execution samples, both in %. */
+    record Shares(Map<String, Double> cpu, Map<String, Double> samples) {
+    }
+
+    /**
+     * Stops, writes the file, and returns the {@code top} thread groups by CPU time ({@code jdk.ThreadCPULoad} every
+     * second) and by execution samples. Samples count a thread whenever it is in Java code, also while it waits for a
+     * core; CPU time does not: on an oversubscribed machine only the CPU shares say where the CPU went.
+     */
+    Shares stop(int top) throws IOException {
         recording.stop();
         recording.dump(file);
-        Map<String, Long> samples = new TreeMap<>();
-        long total = 0;
+        Map<String, Double> samples = new TreeMap<>();
+        Map<String, Double> cpu = new TreeMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-            if (!"jdk.ExecutionSample".equals(e.getEventType().getName())) {
-                continue;
+            switch (e.getEventType().getName()) {
+                case "jdk.ExecutionSample" -> samples.merge(group(e.getThread("sampledThread")), 1.0, Double::sum);
+                // loads are fractions of the machine over equal periods: their sums compare threads' CPU time
+                case "jdk.ThreadCPULoad" -> cpu.merge(group(e.getThread()),
+                        (double) e.getFloat("user") + e.getFloat("system"), Double::sum);
+                default -> {
+                }
             }
-            RecordedThread t = e.getThread("sampledThread");
-            String name = t == null || t.getJavaName() == null ? "(unknown)" : group(t.getJavaName());
-            samples.merge(name, 1L, Long::sum);
-            total++;
         }
-        long all = Math.max(1, total);
+        return new Shares(percentages(cpu, top), percentages(samples, top));
+    }
+
+    private static Map<String, Double> percentages(Map<String, Double> totals, int top) {
+        double all = Math.max(1e-9, totals.values().stream().mapToDouble(Double::doubleValue).sum());
         Map<String, Double> shares = new LinkedHashMap<>();
-        samples.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+        totals.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
                 .forEach(s -> shares.put(s.getKey(), BenchResults.round(100.0 * s.getValue() / all)));
         return shares;
+    }
+
+    private static String group(RecordedThread t) {
+        return t == null || t.getJavaName() == null ? "(unknown)" : group(t.getJavaName());
     }
 
     static String group(String threadName) {

@@ -307,7 +307,7 @@ public final class PipelineBench implements Callable<Integer> {
                     + " queryable of " + transactions + " within " + timeoutSeconds + " s");
         }
         Map<String, Object> cores = cpu.coresSince(); // before the untimed lookups below
-        Map<String, Double> threads = null;
+        JfrThreadProfile.Shares threads = null;
         if (profile != null) {
             try (profile) {
                 threads = profile.stop(15);
@@ -327,9 +327,10 @@ public final class PipelineBench implements Callable<Integer> {
         r.put("seconds_job_start_to_all_queryable", BenchResults.round((allRows - start) / 1e9));
         r.putAll(cores);
         if (threads != null) {
-            r.put("flink_jvm_cpu_samples_pct_by_thread", threads);
-            System.out.printf("  Flink JVM, share of CPU samples by thread (%s):%n", jfrDir.resolve(phase + ".jfr"));
-            threads.forEach((t, pct) -> System.out.printf("    %5.1f %%  %s%n", pct, t));
+            r.put("flink_jvm_cpu_time_pct_by_thread", threads.cpu());
+            r.put("flink_jvm_execution_samples_pct_by_thread", threads.samples());
+            System.out.printf("  Flink JVM, share of thread CPU time by thread (%s):%n", jfrDir.resolve(phase + ".jfr"));
+            threads.cpu().forEach((t, pct) -> System.out.printf("    %5.1f %%  %s%n", pct, t));
         }
         System.out.printf("  committed %,d tx/s, queryable %,d tx/s%n", r.get("committed_tx_per_s"),
                 r.get("queryable_tx_per_s"));
