@@ -128,9 +128,16 @@ public final class IngestBench implements Callable<Integer> {
                 terminals.forEach(registry::register);
                 System.out.printf("registered %,d terminals of %,d merchants%n", terminals.size(), merchants);
             }
-            Map<String, Object> simulator = simulatorIntoKafka(stack.kafka(), fleet);
-            Map<String, Object> gateway = gatewayWithWrk(stack, fleet, dir);
-            report(simulator, gateway);
+            // One pool signs on every core for both parts (pre-signing, request bodies, the signature-check ceiling).
+            int cores = Runtime.getRuntime().availableProcessors();
+            java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(cores);
+            try {
+                Map<String, Object> simulator = simulatorIntoKafka(stack.kafka(), fleet, signers, cores);
+                Map<String, Object> gateway = gatewayWithWrk(stack, fleet, dir, signers, cores);
+                report(simulator, gateway);
+            } finally {
+                signers.shutdownNow();
+            }
         } finally {
             deleteTree(dir);
         }
@@ -141,49 +148,44 @@ public final class IngestBench implements Callable<Integer> {
      * The simulator into Kafka, twice: signing as it goes (batches signed on every core, unpaced), and pre-signed
      * (the records made and signed on every core first, then only sent: the issue's "pre-sign" figure).
      */
-    private Map<String, Object> simulatorIntoKafka(KafkaBroker kafka, Fleet fleet) throws Exception {
-        int cores = Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(cores);
-        try {
-            Map<String, Object> r = new LinkedHashMap<>();
-            PaymentSimulator sim = new PaymentSimulator(fleet, seed, Long.MAX_VALUE / 2,
-                    Instant.parse("2026-11-22T15:00:00Z"), 0);
-            System.out.printf("simulator -> Kafka, signing as it goes on %d cores (next batch made while one is sent), "
-                    + "unpaced, %d s ...%n", cores,
-                    simulatorSeconds);
-            long t0 = System.nanoTime();
-            long end = t0 + simulatorSeconds * 1_000_000_000L;
-            Map<String, Object> live;
-            try (var batches = new io.aot.ingestion.simulator.SignedBatches(sim, 1_024, cores)) {
-                live = produce(kafka, () -> System.nanoTime() < end ? batches.next() : List.of(), sim);
-            }
-            r.put("signing_as_it_goes", live);
-
-            long presigned = Math.max(50_000L, 5L * (Long) live.get("records_per_s") * simulatorSeconds / 2);
-            System.out.printf("pre-signing %,d records on %d cores (not timed) ...%n", presigned, cores);
-            List<PaymentSimulator.SimulatedTx> ready = new java.util.ArrayList<>((int) presigned);
-            long s0 = System.nanoTime();
-            while (ready.size() < presigned) {
-                ready.addAll(sim.nextBatch((int) Math.min(4_096, presigned - ready.size()), signers));
-            }
-            double signSecs = (System.nanoTime() - s0) / 1e9;
-            System.out.printf("  %,.0f records/s made and signed%n", presigned / signSecs);
-            System.out.printf("simulator -> Kafka, pre-signed records, unpaced ...%n");
-            java.util.Iterator<PaymentSimulator.SimulatedTx> it = ready.iterator();
-            Map<String, Object> pre = produce(kafka, () -> {
-                List<PaymentSimulator.SimulatedTx> batch = new java.util.ArrayList<>(1_024);
-                while (it.hasNext() && batch.size() < 1_024) {
-                    batch.add(it.next());
-                }
-                return batch;
-            }, sim);
-            pre.put("records_made_and_signed_per_s_beforehand", Math.round(presigned / signSecs));
-            r.put("pre_signed", pre);
-            r.put("records_per_s", pre.get("records_per_s"));
-            return r;
-        } finally {
-            signers.shutdownNow();
+    private Map<String, Object> simulatorIntoKafka(KafkaBroker kafka, Fleet fleet,
+            java.util.concurrent.ExecutorService signers, int cores) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        PaymentSimulator sim = new PaymentSimulator(fleet, seed, Long.MAX_VALUE / 2,
+                Instant.parse("2026-11-22T15:00:00Z"), 0);
+        System.out.printf("simulator -> Kafka, signing as it goes on %d cores (next batch made while one is sent), "
+                + "unpaced, %d s ...%n", cores,
+                simulatorSeconds);
+        long t0 = System.nanoTime();
+        long end = t0 + simulatorSeconds * 1_000_000_000L;
+        Map<String, Object> live;
+        try (var batches = new io.aot.ingestion.simulator.SignedBatches(sim, 1_024, cores)) {
+            live = produce(kafka, () -> System.nanoTime() < end ? batches.next() : List.of(), sim);
         }
+        r.put("signing_as_it_goes", live);
+
+        long presigned = Math.max(50_000L, 5L * (Long) live.get("records_per_s") * simulatorSeconds / 2);
+        System.out.printf("pre-signing %,d records on %d cores (not timed) ...%n", presigned, cores);
+        List<PaymentSimulator.SimulatedTx> ready = new java.util.ArrayList<>((int) presigned);
+        long s0 = System.nanoTime();
+        while (ready.size() < presigned) {
+            ready.addAll(sim.nextBatch((int) Math.min(4_096, presigned - ready.size()), signers));
+        }
+        double signSecs = (System.nanoTime() - s0) / 1e9;
+        System.out.printf("  %,.0f records/s made and signed%n", presigned / signSecs);
+        System.out.printf("simulator -> Kafka, pre-signed records, unpaced ...%n");
+        java.util.Iterator<PaymentSimulator.SimulatedTx> it = ready.iterator();
+        Map<String, Object> pre = produce(kafka, () -> {
+            List<PaymentSimulator.SimulatedTx> batch = new java.util.ArrayList<>(1_024);
+            while (it.hasNext() && batch.size() < 1_024) {
+                batch.add(it.next());
+            }
+            return batch;
+        }, sim);
+        pre.put("records_made_and_signed_per_s_beforehand", Math.round(presigned / signSecs));
+        r.put("pre_signed", pre);
+        r.put("records_per_s", pre.get("records_per_s"));
+        return r;
     }
 
     private interface Batches {
@@ -242,24 +244,18 @@ public final class IngestBench implements Callable<Integer> {
         return r;
     }
 
-    private Map<String, Object> gatewayWithWrk(LocalStack stack, Fleet fleet, Path dir) throws Exception {
+    private Map<String, Object> gatewayWithWrk(LocalStack stack, Fleet fleet, Path dir,
+            java.util.concurrent.ExecutorService signers, int cores) throws Exception {
         // The live simulator continues the Kafka run's fleet with fresh sequence numbers of its own seed.
         PaymentSimulator sim = PaymentSimulator.live(fleet, seed + 1, Long.MAX_VALUE / 2, 0, Clock.systemUTC());
         Path warmup = dir.resolve("warmup");
         Path timed = dir.resolve("timed");
         long signed = (long) signedPerSecond * seconds;
-        int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("signing %,d + %,d payments ahead on %d cores (not timed) ...%n", WARMUP_PAYMENTS, signed,
                 cores);
-        java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(cores);
-        Map<String, Object> ceiling;
-        try {
-            writeBodies(sim, warmup, WARMUP_PAYMENTS, wrkThreads, signers);
-            writeBodies(sim, timed, signed, wrkThreads, signers);
-            ceiling = verificationCeiling(fleet, sim, signers, cores);
-        } finally {
-            signers.shutdownNow();
-        }
+        writeBodies(sim, warmup, WARMUP_PAYMENTS, wrkThreads, signers);
+        writeBodies(sim, timed, signed, wrkThreads, signers);
+        Map<String, Object> ceiling = verificationCeiling(fleet, sim, signers, cores);
         Path script = dir.resolve("post.lua");
         Files.writeString(script, WRK_SCRIPT);
 

@@ -16,8 +16,9 @@ import java.util.List;
  * <p>A validator acknowledges a batch once it is in its own mempool, before its gossip reaches the peers: a validator
  * lost right after an acknowledgement can take the batch with it (a CI run lost one batch of 30 that way). So the
  * batches acknowledged in the last {@link #RESUBMIT_WINDOW} (at most {@link #MAX_RECENT_BATCHES}) are resubmitted to
- * the next validator on every failover, before anything new; its mempool drops what it already holds or committed. The Flink ConsensusSink calls this from its writer. Not
- * thread-safe: one submitter per writer.
+ * the next validator on every failover, before anything new; its mempool drops what it already holds or committed.
+ *
+ * <p>The Flink ConsensusSink calls this from its writer. Not thread-safe: one submitter per writer.
  */
 public final class BatchSubmitter implements AutoCloseable {
 
