@@ -14,6 +14,15 @@ public interface Application {
     /** Mempool admission: cheap, stateless or against the last committed state. */
     TxCheck checkTx(byte[] tx);
 
+    /**
+     * Whether {@link #checkTx}'s answer can change when a block commits. When it can, the mempool checks every waiting
+     * transaction again after each commit (CometBFT's recheck); when it cannot, that recheck would repeat the same
+     * answer for every waiting transaction at every height, and is skipped.
+     */
+    default boolean checkTxReadsState() {
+        return true;
+    }
+
     /** The proposer's chance to reorder or drop candidate transactions (within {@code maxBytes}). */
     List<byte[]> prepareProposal(long height, List<byte[]> candidates, long maxBytes);
 

@@ -28,13 +28,18 @@ public final class KeyValueApplication implements Application {
         if (tx.length == 0 || tx.length > MAX_TX_BYTES) {
             return TxCheck.refused("TX_SIZE");
         }
-        // A byte scan, not a String: checkTx runs for every transaction on entry and again after every commit.
+        // A byte scan, not a String: checkTx runs for every transaction on entry and in every proposal.
         for (int i = 1; i < tx.length; i++) {
             if (tx[i] == '=') {
                 return TxCheck.OK;
             }
         }
         return TxCheck.refused("MALFORMED");
+    }
+
+    @Override
+    public boolean checkTxReadsState() {
+        return false;
     }
 
     @Override

@@ -31,6 +31,12 @@ public final class LedgerApplication implements Application {
         return "OK".equals(code) ? TxCheck.OK : TxCheck.refused(code);
     }
 
+    /** The ledger's admission decodes the transaction and bounds its amount: it reads no ledger state. */
+    @Override
+    public boolean checkTxReadsState() {
+        return false;
+    }
+
     @Override
     public List<byte[]> prepareProposal(long height, List<byte[]> candidates, long maxBytes) {
         List<byte[]> chosen = new ArrayList<>();

@@ -9,14 +9,14 @@ import java.util.List;
 
 /**
  * Submits endorsed batches to the validator network until one validator accepts them: on a connection failure it
- * fails over to the next validator, on "mempool full" it backs off (5 ms doubling to 500 ms) and retries, and it gives
- * up after {@code maxWait}. Resubmitting after a failover is safe: validators dedupe by transaction id, so at-least-once
- * submission yields each transaction's effect once.
+ * fails over to the next validator; on "mempool full" or "not yet replicated" it backs off (5 ms doubling to 500 ms)
+ * and submits the same batch again; it gives up after {@code maxWait}. Submitting again is safe: validators dedupe by
+ * transaction id, so at-least-once submission yields each transaction's effect once.
  *
- * <p>A validator acknowledges a batch once it is in its own mempool, before its gossip reaches the peers: a validator
- * lost right after an acknowledgement can take the batch with it (a CI run lost one batch of 30 that way). So the
- * batches acknowledged in the last {@link #RESUBMIT_WINDOW} (at most {@link #MAX_RECENT_BATCHES}) are resubmitted to
- * the next validator on every failover, before anything new; its mempool drops what it already holds or committed.
+ * <p>A validator acknowledges a batch only once f of its peers confirmed they hold it (f + 1 holders), so an
+ * acknowledged batch survives the loss of any f validators and nothing needs to be sent again after a failover. (It
+ * used to acknowledge as soon as the batch was in its own mempool: one killed right after that took the batch with it,
+ * and this class had to resubmit its recent batches after every failover.)
  *
  * <p>The Flink ConsensusSink calls this from its writer. Not thread-safe: one submitter per writer.
  */
@@ -24,12 +24,6 @@ public final class BatchSubmitter implements AutoCloseable {
 
     static final long MIN_BACKOFF_MS = 5;
     static final long MAX_BACKOFF_MS = 500;
-    /** Far longer than gossip takes, and than a block takes to commit, on a healthy network. */
-    static final Duration RESUBMIT_WINDOW = Duration.ofSeconds(10);
-    static final int MAX_RECENT_BATCHES = 256;
-
-    private record Acknowledged(List<byte[]> txs, long atNanos) {
-    }
 
     private final String chainId;
     private final List<InetSocketAddress> validators;
@@ -38,9 +32,7 @@ public final class BatchSubmitter implements AutoCloseable {
     private int current;
     private ValidatorClient client;
     private long failovers;
-    private long fullRetries;
-    private long resubmittedBatches;
-    private final java.util.ArrayDeque<Acknowledged> recent = new java.util.ArrayDeque<>();
+    private long retries;
 
     public BatchSubmitter(String chainId, List<InetSocketAddress> validators, KeyPair endorser, Duration maxWait) {
         if (validators.isEmpty()) {
@@ -61,17 +53,16 @@ public final class BatchSubmitter implements AutoCloseable {
             try {
                 if (client == null) {
                     client = new ValidatorClient(chainId, validators.get(current));
-                    if (failovers > 0) {
-                        resubmitRecent(deadline);
-                    }
                 }
                 ValidatorClient.SubmitResult r = client.submitBatch(txs, endorser);
                 if (r.accepted()) {
-                    remember(txs);
                     return r;
                 }
-                refuseUnlessFull(r);
-                fullRetries++;
+                if (!r.retryable()) {
+                    throw new IOException("validator refused the batch with status " + r.status()
+                            + " (bad endorsement or malformed): not retrying");
+                }
+                retries++;
                 Thread.sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             } catch (IOException e) {
@@ -87,43 +78,6 @@ public final class BatchSubmitter implements AutoCloseable {
         throw new IOException("no validator accepted the batch within " + maxWait, last);
     }
 
-    /** The recently acknowledged batches, to the validator just connected to: each until it is accepted. */
-    private void resubmitRecent(long deadline) throws IOException, InterruptedException {
-        trimRecent();
-        for (Acknowledged a : List.copyOf(recent)) {
-            long backoff = MIN_BACKOFF_MS;
-            ValidatorClient.SubmitResult r;
-            while (!(r = client.submitBatch(a.txs(), endorser)).accepted()) {
-                refuseUnlessFull(r);
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("resubmitting recent batches after a failover took longer than " + maxWait);
-                }
-                Thread.sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-            }
-            resubmittedBatches++;
-        }
-    }
-
-    private static void refuseUnlessFull(ValidatorClient.SubmitResult r) throws IOException {
-        if (!r.fullRetry()) {
-            throw new IOException("validator refused the batch with status " + r.status()
-                    + " (bad endorsement or malformed): not retrying");
-        }
-    }
-
-    private void remember(List<byte[]> txs) {
-        recent.addLast(new Acknowledged(txs, System.nanoTime()));
-        trimRecent();
-    }
-
-    private void trimRecent() {
-        long oldest = System.nanoTime() - RESUBMIT_WINDOW.toNanos();
-        while (!recent.isEmpty() && (recent.size() > MAX_RECENT_BATCHES || recent.peekFirst().atNanos() < oldest)) {
-            recent.removeFirst();
-        }
-    }
-
     private void failOver() {
         closeQuietly();
         current = (current + 1) % validators.size();
@@ -134,18 +88,14 @@ public final class BatchSubmitter implements AutoCloseable {
         return failovers;
     }
 
-    public long fullRetries() {
-        return fullRetries;
+    /** Answers "mempool full" or "not yet replicated", each followed by the same batch again after a pause. */
+    public long retries() {
+        return retries;
     }
 
     /** Index (in the list given) of the validator batches go to now. */
     public int currentValidator() {
         return current;
-    }
-
-    /** Batches sent again to a new validator after failovers. */
-    public long resubmittedBatches() {
-        return resubmittedBatches;
     }
 
     private void closeQuietly() {

@@ -24,6 +24,7 @@ public final class WireCodec {
     public static final int STATUS = 3;
     public static final int COMMITTED_BLOCK = 4;
     public static final int MEMPOOL_BATCH = 5;
+    public static final int MEMPOOL_BATCH_HELD = 6;
 
     /** Bounds on decoded structures. */
     public record Limits(int maxBlockTxs, int maxTxBytes, int maxChainIdBytes) {
@@ -47,6 +48,13 @@ public final class WireCodec {
     public record MempoolBatch(byte[] endorserKey, byte[] signature, List<byte[]> txs) {
     }
 
+    /**
+     * A peer's answer to a {@link MempoolBatch}: it holds the batch (each transaction in its mempool or committed, or
+     * refused by the same deterministic check). The batch is named by its endorsement signature.
+     */
+    public record MempoolBatchHeld(byte[] batchSignature) {
+    }
+
     private final Limits limits;
 
     public WireCodec(Limits limits) {
@@ -68,6 +76,8 @@ public final class WireCodec {
         } else if (message instanceof MempoolBatch b) {
             w.u8(MEMPOOL_BATCH).bytes(b.endorserKey()).bytes(b.signature()).i32(b.txs().size());
             b.txs().forEach(w::bytes);
+        } else if (message instanceof MempoolBatchHeld h) {
+            w.u8(MEMPOOL_BATCH_HELD).bytes(h.batchSignature());
         } else if (message instanceof CommittedBlock c) {
             w.u8(COMMITTED_BLOCK);
             writeBlock(w, c.block());
@@ -135,6 +145,7 @@ public final class WireCodec {
             case STATUS -> new Status(r.i64());
             case COMMITTED_BLOCK -> new CommittedBlock(readBlock(r), readCertificate(r));
             case MEMPOOL_BATCH -> readMempoolBatch(r);
+            case MEMPOOL_BATCH_HELD -> new MempoolBatchHeld(r.bytes(64));
             default -> throw new MalformedException("unknown message type " + type);
         };
         r.expectEnd();

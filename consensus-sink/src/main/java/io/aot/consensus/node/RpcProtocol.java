@@ -9,7 +9,9 @@ import java.util.List;
  * The client API on the RPC port, over the same length-prefixed frames: a request is a type byte and a body.
  *
  * <ul>
- *   <li>{@code SUBMIT_BATCH}: endorser key, signature, transactions; answer: status, added, duplicates, rejected</li>
+ *   <li>{@code SUBMIT_BATCH}: endorser key, signature, transactions; answer: status, added, duplicates, rejected.
+ *   {@code ACCEPTED} means that more validators than can fail (f + 1) hold the batch; {@code FULL_RETRY} and
+ *   {@code NOT_REPLICATED_RETRY} ask the client to submit the same batch again after a pause</li>
  *   <li>{@code GET_BLOCK}: height; answer: found flag, block and certificate</li>
  *   <li>{@code LATEST_HEIGHT}: answer: height</li>
  *   <li>{@code SUBSCRIBE}: first height; answer: a frame per committed block from there on, until disconnect</li>
@@ -32,6 +34,8 @@ public final class RpcProtocol {
     public static final int FULL_RETRY = 1;
     public static final int BAD_ENDORSEMENT = 2;
     public static final int MALFORMED = 3;
+    /** In this validator's mempool, but fewer than f peers confirmed they hold it within the replication timeout. */
+    public static final int NOT_REPLICATED_RETRY = 4;
 
     /** Largest batch a client may submit in one request. */
     public static final int MAX_BATCH_TXS = 10_000;

@@ -30,8 +30,9 @@ public final class ValidatorClient implements AutoCloseable {
             return status == RpcProtocol.ACCEPTED;
         }
 
-        public boolean fullRetry() {
-            return status == RpcProtocol.FULL_RETRY;
+        /** Worth submitting again after a pause: a full mempool, or a batch not yet held by enough validators. */
+        public boolean retryable() {
+            return status == RpcProtocol.FULL_RETRY || status == RpcProtocol.NOT_REPLICATED_RETRY;
         }
     }
 

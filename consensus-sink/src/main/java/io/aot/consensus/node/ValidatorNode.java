@@ -52,6 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
+    /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
+    static final long REPLICATION_TIMEOUT_MS = 2_000;
+    /** Submissions waiting for peers' confirmations at once (one per client connection in practice). */
+    static final int MAX_AWAITING_REPLICATION = 1_024;
     /** Blocks sent at once to a peer that is behind. */
     static final int SYNC_BATCH_BLOCKS = 50;
 
@@ -71,6 +75,12 @@ public final class ValidatorNode implements AutoCloseable {
     private final AtomicLong committedTxs = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gossipedBatchesDropped = new AtomicLong();
+    private final AtomicLong unreplicatedAnswers = new AtomicLong();
+    /** Peers besides this one that must hold a batch before it is acknowledged: f, so f crashes lose none of it. */
+    private final int peersBeforeAck;
+    /** Submitted batches waiting for peers' confirmations, by endorsement signature. */
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Replication> awaitingReplication =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Transaction results of the most recent heights (rebuilt by the replay at start), for followers. */
     private final java.util.TreeMap<Long, List<Application.TxResult>> resultsByHeight = new java.util.TreeMap<>();
     static final int MAX_RESULT_HEIGHTS = 100_000;
@@ -85,6 +95,7 @@ public final class ValidatorNode implements AutoCloseable {
         KeyPair key = NodeConfig.readKey(config.home().resolve("key.properties"));
         ValidatorSet validators = genesis.validatorSet();
         this.selfIndex = validators.indexOf(key.publicKey());
+        this.peersBeforeAck = (validators.size() - 1) / 3;
         if (selfIndex < 0) {
             throw new IOException("this node's key is not a genesis validator: " + key.publicKey().address());
         }
@@ -142,7 +153,8 @@ public final class ValidatorNode implements AutoCloseable {
         return "validator " + selfIndex + ": height " + committedHeight + ", round " + e.round() + " " + e.step()
                 + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
                 + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
-                + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "");
+                + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "")
+                + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "");
     }
 
     private void runLoop() {
@@ -181,7 +193,14 @@ public final class ValidatorNode implements AutoCloseable {
             return;
         }
         if (message instanceof WireCodec.MempoolBatch batch) {
-            admitGossipedBatch(batch); // on this peer's reader thread: the mempool is thread-safe, the loop stays free
+            admitGossipedBatch(peer, batch); // on this peer's reader thread: the mempool is thread-safe, the loop stays free
+            return;
+        }
+        if (message instanceof WireCodec.MempoolBatchHeld held) {
+            Replication r = awaitingReplication.get(java.nio.ByteBuffer.wrap(held.batchSignature()));
+            if (r != null) {
+                r.heldBy(peer);
+            }
             return;
         }
         post(() -> handlePeerMessage(peer, message));
@@ -354,9 +373,10 @@ public final class ValidatorNode implements AutoCloseable {
 
     /**
      * A batch a peer accepted from a client: the endorsement is checked again (a peer is a validator, not an endorser),
-     * then it joins this mempool unless there is no room, in which case the peer that took it still holds it.
+     * then it joins this mempool and the peer hears that this validator holds it. Without room, no answer: the peer's
+     * client is told to retry, and the same batch comes again.
      */
-    private void admitGossipedBatch(WireCodec.MempoolBatch batch) {
+    private void admitGossipedBatch(int peer, WireCodec.MempoolBatch batch) {
         PublicKey endorser;
         try {
             endorser = PublicKey.of(batch.endorserKey());
@@ -378,8 +398,9 @@ public final class ValidatorNode implements AutoCloseable {
         }
         String sender = endorser.address();
         for (byte[] tx : batch.txs()) {
-            mempool.add(tx, sender);
+            mempool.add(tx, sender); // ADDED, DUPLICATE (held or committed), or REJECTED by the origin's own check
         }
+        network.send(peer, codec.encodeMessage(new WireCodec.MempoolBatchHeld(batch.signature())));
     }
 
     /** One Ed25519 signature over the whole batch by an endorser key listed in genesis. */
@@ -422,15 +443,69 @@ public final class ValidatorNode implements AutoCloseable {
                 default -> rejected++;
             }
         }
-        if (added > 0) {
-            byte[] gossip = codec.encodeMessage(new WireCodec.MempoolBatch(endorser.encoded(), signature, txs));
-            if (gossip.length <= Frames.MAX_FRAME_BYTES) {
-                network.broadcast(gossip);
-            } else {
-                gossipedBatchesDropped.incrementAndGet(); // only this validator holds it: a known, counted gap
+        // A retried batch (duplicates here) is gossiped again too: its first attempt may not have reached enough peers.
+        int status = rejected == n || replicated(endorser, signature, txs) ? RpcProtocol.ACCEPTED
+                : RpcProtocol.NOT_REPLICATED_RETRY;
+        if (status == RpcProtocol.NOT_REPLICATED_RETRY) {
+            unreplicatedAnswers.incrementAndGet();
+        }
+        return new CanonicalWriter().u8(status).i32(added).i32(duplicates).i32(rejected).toByteArray();
+    }
+
+    /**
+     * Gossips the batch and waits (at most {@link #REPLICATION_TIMEOUT_MS}) until f peers confirm they hold it, so
+     * that an acknowledged batch survives any f crashes, the one of this validator included. Before this, a validator
+     * killed right after its acknowledgement could take the batch with it.
+     */
+    private boolean replicated(PublicKey endorser, byte[] signature, List<byte[]> txs) {
+        byte[] gossip = codec.encodeMessage(new WireCodec.MempoolBatch(endorser.encoded(), signature, txs));
+        if (gossip.length > Frames.MAX_FRAME_BYTES) {
+            // Same layout as the SUBMIT_BATCH request, whose frame was read within that bound: cannot happen.
+            throw new IllegalStateException("gossip frame of " + gossip.length + " bytes for a request within bounds");
+        }
+        if (peersBeforeAck == 0) {
+            network.broadcast(gossip);
+            return true;
+        }
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(signature.clone());
+        if (awaitingReplication.size() >= MAX_AWAITING_REPLICATION) {
+            return false;
+        }
+        Replication mine = new Replication(peersBeforeAck);
+        Replication waiting = awaitingReplication.putIfAbsent(key, mine);
+        Replication r = waiting == null ? mine : waiting; // the same batch from two clients at once: one wait
+        try {
+            network.broadcast(gossip);
+            return r.await(REPLICATION_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            if (waiting == null) {
+                awaitingReplication.remove(key, mine);
             }
         }
-        return new CanonicalWriter().u8(RpcProtocol.ACCEPTED).i32(added).i32(duplicates).i32(rejected).toByteArray();
+    }
+
+    /** Which peers confirmed they hold one batch; done when {@code needed} distinct peers did. */
+    private static final class Replication {
+        private final java.util.BitSet holders = new java.util.BitSet();
+        private final java.util.concurrent.CountDownLatch needed;
+
+        Replication(int needed) {
+            this.needed = new java.util.concurrent.CountDownLatch(needed);
+        }
+
+        synchronized void heldBy(int peer) {
+            if (!holders.get(peer)) {
+                holders.set(peer);
+                needed.countDown();
+            }
+        }
+
+        boolean await(long timeoutMs) throws InterruptedException {
+            return needed.await(timeoutMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void stream(long from, DataOutputStream out) throws IOException {

@@ -45,6 +45,13 @@ class WireCodecTest {
         var batchBack = (WireCodec.MempoolBatch) codec.decodeMessage(codec.encodeMessage(batch));
         assertThat(batchBack.endorserKey()).isEqualTo(key);
         assertThat(batchBack.txs()).containsExactly(new byte[] {1, 2}, new byte[] {3});
+        byte[] batchSignature = new byte[64];
+        batchSignature[63] = 7;
+        var held = (WireCodec.MempoolBatchHeld) codec.decodeMessage(
+                codec.encodeMessage(new WireCodec.MempoolBatchHeld(batchSignature)));
+        assertThat(held.batchSignature()).isEqualTo(batchSignature);
+        byte[] longSignature = new CanonicalWriter().u8(WireCodec.MEMPOOL_BATCH_HELD).bytes(new byte[65]).toByteArray();
+        assertThatThrownBy(() -> codec.decodeMessage(longSignature)).isInstanceOf(CanonicalReader.MalformedException.class);
     }
 
     @Test

@@ -2,9 +2,14 @@ package io.aot.consensus.mempool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aot.consensus.app.Application;
 import io.aot.consensus.app.KeyValueApplication;
+import io.aot.consensus.crypto.Hash;
+import io.aot.consensus.types.BlockHeader;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MempoolTest {
@@ -62,5 +67,88 @@ class MempoolTest {
         assertThat(pool.add(tx("g1=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
         assertThat(pool.add(tx("g2=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
         assertThat(pool.size()).isZero();
+    }
+
+    @Test
+    void aCheckThatReadsStateIsRepeatedAfterACommitAndDropsWhatTheNewStateRefuses() {
+        WriteOnceKeys app = new WriteOnceKeys(true);
+        Mempool stateful = new Mempool(app, 10, 1000, 16);
+        stateful.add(tx("a=1"), "s");
+        stateful.add(tx("a=2"), "t");
+        stateful.add(tx("b=1"), "t");
+        assertThat(app.checks).isEqualTo(3);
+
+        app.committedKeys.add("a");
+        stateful.update(List.of(tx("a=1")));
+
+        assertThat(app.checks).isEqualTo(5); // a=2 and b=1 checked again
+        assertThat(stateful.reap(10, 1000)).extracting(t -> new String(t, StandardCharsets.UTF_8)).containsExactly("b=1");
+    }
+
+    @Test
+    void aStatelessCheckIsNotRepeatedAfterACommit() {
+        WriteOnceKeys app = new WriteOnceKeys(false);
+        Mempool stateless = new Mempool(app, 10, 1000, 16);
+        stateless.add(tx("a=1"), "s");
+        stateless.add(tx("b=1"), "s");
+        stateless.add(tx("c=1"), "s");
+
+        stateless.update(List.of(tx("a=1")));
+
+        assertThat(app.checks).isEqualTo(3);
+        assertThat(stateless.size()).isEqualTo(2);
+    }
+
+    /** Refuses a key once a committed block set it; counts its checks; says whether its check reads state. */
+    private static final class WriteOnceKeys implements Application {
+        final Set<String> committedKeys = new HashSet<>();
+        final boolean readsState;
+        int checks;
+
+        WriteOnceKeys(boolean readsState) {
+            this.readsState = readsState;
+        }
+
+        @Override
+        public TxCheck checkTx(byte[] tx) {
+            checks++;
+            String key = new String(tx, StandardCharsets.UTF_8).split("=", 2)[0];
+            return committedKeys.contains(key) ? TxCheck.refused("KEY_TAKEN") : TxCheck.OK;
+        }
+
+        @Override
+        public boolean checkTxReadsState() {
+            return readsState;
+        }
+
+        @Override
+        public List<byte[]> prepareProposal(long height, List<byte[]> candidates, long maxBytes) {
+            return candidates;
+        }
+
+        @Override
+        public boolean processProposal(BlockHeader header, List<byte[]> txs) {
+            return true;
+        }
+
+        @Override
+        public BlockResult finalizeBlock(BlockHeader header, List<byte[]> txs) {
+            throw new UnsupportedOperationException("the mempool never executes blocks");
+        }
+
+        @Override
+        public void commit() {
+            throw new UnsupportedOperationException("the mempool never commits");
+        }
+
+        @Override
+        public Hash lastAppHash() {
+            throw new UnsupportedOperationException("the mempool never reads the app hash");
+        }
+
+        @Override
+        public long lastCommittedHeight() {
+            return 0;
+        }
     }
 }
