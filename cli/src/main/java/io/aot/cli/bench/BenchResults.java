@@ -32,14 +32,22 @@ final class BenchResults {
             StringBuilder sb = new StringBuilder("{\n");
             int i = 0;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(indent).append("  \"").append(e.getKey()).append("\": ").append(toJson(e.getValue(), indent + "  "));
+                sb.append(indent).append("  ").append(toJson(String.valueOf(e.getKey()), "")).append(": ").append(toJson(e.getValue(), indent + "  "));
                 sb.append(++i < m.size() ? ",\n" : "\n");
             }
             return sb.append(indent).append('}').toString();
         }
+        if (v instanceof java.util.List<?> l) {
+            StringBuilder sb = new StringBuilder("[\n");
+            for (int i = 0; i < l.size(); i++) {
+                sb.append(indent).append("  ").append(toJson(l.get(i), indent + "  "));
+                sb.append(i + 1 < l.size() ? ",\n" : "\n");
+            }
+            return sb.append(indent).append(']').toString();
+        }
         if (v instanceof String s) {
             return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         }
-        return String.valueOf(v);
+        return String.valueOf(v); // numbers, booleans, null
     }
 }

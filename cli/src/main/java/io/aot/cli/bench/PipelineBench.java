@@ -65,17 +65,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code aot bench pipeline}: the whole ledger path on this machine, in one run.
+ * {@code aot bench pipeline}: the whole ledger path on this machine, in one run of {@code --rounds} rounds. A round:
  * <ol>
  *   <li><b>consensus</b>: N signed payments preloaded into Kafka (before the clock starts), then LedgerIngestJob and
  *       LedgerStoreJob on a Flink MiniCluster with 4 validator processes: committed tx/s (read_committed
  *       {@code aot.ledger.committed.v1}) and queryable tx/s ({@code transactions_by_id} in Cassandra);</li>
- *   <li><b>latency</b>: then a paced trickle through the same running pipeline: per payment, Kafka append to
- *       committed (visible to a read_committed reader) and to queryable in Cassandra (sampled), p50/p99;</li>
- *   <li><b>baseline</b>: the same N payments, the same ingest job (decode, validation, dedupe, order), but the
- *       consensus step replaced by a direct Cassandra write ({@link ConsensusBypassSink}): rows/s.</li>
+ *   <li><b>latency</b> (last round only): a paced trickle through the same running pipeline: per payment, Kafka append
+ *       to committed (visible to a read_committed reader) and to queryable in Cassandra (sampled), p50/p99;</li>
+ *   <li><b>baseline</b>: the same N payments through the same ingest job and the same store path, with the BFT step
+ *       replaced by one in-process copy of the validators' application ({@link SingleNodeLedgerFunction}); the
+ *       validator processes are paused meanwhile.</li>
  * </ol>
- * Consensus overhead = 1 - consensus queryable rate / baseline rate. CPU per process says where the time goes.
+ * Every run has its own topics, keyspace and merchants. Round 1 warms the JIT of every JVM for both runs alike (with
+ * a single round the consensus run went first and paid the warm-up of the code both share: 60 % "overhead" in round 1
+ * against 7-21 % in rounds 2 and 3 of the same run). Consensus overhead of a round = 1 - consensus queryable rate / baseline
+ * rate; the result is the median over rounds 2..N. CPU per process says where the time goes.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"End-to-end ledger throughput and latency with 4 validators, against a baseline with consensus",
@@ -83,13 +87,16 @@ import picocli.CommandLine.Option;
 public final class PipelineBench implements Callable<Integer> {
 
     private static final String CHAIN = "aot-bench";
-    private static final String BASELINE_NS = "baseline";
-    private static final String BASELINE_KEYSPACE = "aot_bench_baseline";
     /** The baseline's block interval: a block this often (empty ones too, like the validators), or sooner when full. */
     private static final long BASELINE_BLOCK_INTERVAL_MS = 100;
 
     @Option(names = "--transactions", defaultValue = "60000", description = "Payments preloaded per run (default ${DEFAULT-VALUE}).")
     int transactions;
+
+    @Option(names = "--rounds", defaultValue = "3", description = {"Rounds of (consensus run, baseline run), each"
+            + " with its own payments (default ${DEFAULT-VALUE}).", "The first round warms the JIT of every JVM for"
+            + " both runs alike; the overhead is the median of the later rounds'."})
+    int rounds;
 
     @Option(names = "--latency-seconds", defaultValue = "15", description = "Paced latency phase (default ${DEFAULT-VALUE}).")
     int latencySeconds;
@@ -97,7 +104,7 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--latency-rate", defaultValue = "300", description = "Payments/s in the latency phase (default ${DEFAULT-VALUE}).")
     int latencyRate;
 
-    @Option(names = "--merchants", defaultValue = "500")
+    @Option(names = "--merchants", defaultValue = "500", description = "Merchants per round (default ${DEFAULT-VALUE}).")
     int merchants;
 
     @Option(names = "--customers", defaultValue = "10000")
@@ -122,18 +129,18 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 2) {
+            throw new IllegalArgumentException("--rounds must be at least 2 (a warm-up round, then measured ones)");
+        }
         Path work = Files.createTempDirectory("aot-bench-pipeline-");
         System.out.println("starting Kafka and Cassandra (child JVMs) ...");
         List<ChildProcess> validators = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(KafkaBroker.Options.defaults(), CassandraNode.Options.defaults(),
                 System.out::println)) {
-            StackProvisioning.createTopics(System.out, stack.kafka(), "");
-            StackProvisioning.createTopics(System.out, stack.kafka(), BASELINE_NS);
             StackProvisioning.applyDdl(System.out, stack.cassandra(), Keyspace.LEDGER, Keyspace.LEDGER.defaultName(),
                     Replication.simple(1));
-            StackProvisioning.applyDdl(System.out, stack.cassandra(), Keyspace.LEDGER, BASELINE_KEYSPACE,
-                    Replication.simple(1));
-            Fleet fleet = Fleet.generate(seed, merchants, customers);
+            // A range of merchants per round: each round's new ingest jobs meet terminals whose sequences start at 1.
+            Fleet fleet = Fleet.generate(seed, merchants * rounds, customers);
             try (CqlSession s = stack.cassandra().newSession()) {
                 TerminalRegistry registry = new TerminalRegistry(s, Keyspace.LEDGER.defaultName());
                 fleet.registrations(Instant.now()).forEach(registry::register);
@@ -143,90 +150,184 @@ public final class PipelineBench implements Callable<Integer> {
                     TimeoutConfig.defaults(), ledgerGenesis);
             List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of).toList();
             for (int i = 0; i < 4; i++) {
-                validators.add(ChildJvm.named("bench-validator" + i).classpath(cp).jvmArgs("-Xmx512m", "-XX:+UseParallelGC")
+                List<String> flags = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                if (jfrDir != null && i == 0) {
+                    Files.createDirectories(jfrDir);
+                    flags.add("-XX:StartFlightRecording=settings=profile,filename="
+                            + jfrDir.toAbsolutePath().resolve("validator0.jfr"));
+                }
+                validators.add(ChildJvm.named("bench-validator" + i).classpath(cp).jvmArgs(flags)
                         .mainClass(ValidatorMain.class.getName()).args("--home", net.homes().get(i).toString())
                         .workDir(net.homes().get(i), false).logFile(net.homes().get(i).resolve("validator.log")).start());
             }
-            List<String> rpc = net.rpcPorts().stream().map(p -> "127.0.0.1:" + p).toList();
-
-            PaymentSimulator sim = PaymentSimulator.live(fleet, seed, Long.MAX_VALUE / 2, 0, Clock.systemUTC());
-            System.out.printf("signing %,d payments ahead (not timed) ...%n", transactions);
-            List<Preloaded> preload = new ArrayList<>(transactions);
-            for (int i = 0; i < transactions; i++) {
-                PaymentSimulator.SimulatedTx tx = sim.next();
-                preload.add(new Preloaded(tx.key(), tx.value(), tx.payment().getCreatedAtMillis().toEpochMilli()));
+            Stack on = new Stack(stack, net, validators, ledgerGenesis);
+            List<Map<String, Object>> results = new ArrayList<>();
+            Map<String, Object> latency = null;
+            for (int round = 1; round <= rounds; round++) {
+                boolean last = round == rounds;
+                boolean warmUp = round == 1;
+                System.out.printf("== round %d of %d: signing %,d payments ahead (not timed) ...%n", round, rounds,
+                        transactions);
+                PaymentSimulator sim = PaymentSimulator.live(fleet.merchantRange((round - 1) * merchants,
+                        round * merchants), seed + round - 1, Long.MAX_VALUE / 2, 0, Clock.systemUTC());
+                List<Preloaded> preload = new ArrayList<>(transactions);
+                for (int i = 0; i < transactions; i++) {
+                    PaymentSimulator.SimulatedTx tx = sim.next();
+                    preload.add(new Preloaded(tx.key(), tx.value(), tx.payment().getCreatedAtMillis().toEpochMilli()));
+                }
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("round", round);
+                r.put("warm_up", warmUp);
+                ConsensusRun consensus = consensusRun(on, round, preload, last ? sim : null);
+                r.put("consensus", consensus.figures());
+                latency = last ? consensus.latency() : latency;
+                r.put("baseline_consensus_bypassed", baselineRun(on, round, preload));
+                double overhead = overhead(r);
+                r.put("consensus_overhead", BenchResults.round(overhead));
+                System.out.printf("== round %d%s: consensus overhead %.0f %%%n", round, warmUp ? " (warm-up)" : "",
+                        100 * overhead);
+                results.add(r);
             }
-
-            Map<String, Object> consensus;
-            Map<String, Object> latency;
-            String bootstrap = stack.kafka().bootstrapServers();
-            produce(bootstrap, Topic.TERMINAL_TX.baseName(), preload);
-            IngestSettings settings = IngestSettings.fromArgs(new String[] {"--chain-id", CHAIN,
-                "--validators", String.join(",", rpc), "--endorser-seed-hex",
-                HexFormat.of().formatHex(NodeConfig.readKey(net.endorserKey()).seed()),
-                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
-                "--group", "aot-bench-" + UUID.randomUUID()});
-            StreamExecutionEnvironment env = environment();
-            LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
-                    LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
-                    LedgerIngestJob.terminalDirectory(settings));
-            LedgerStoreJob.wire(env, CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
-                            Genesis.read(net.homes().get(0).resolve("genesis.properties")), rpc, 1, 0)),
-                    LedgerTopicSinks.committed(bootstrap, Topic.LEDGER_COMMITTED.baseName(), "aot-bench-store"),
-                    LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
-                    stack.cassandra().contactPoint(), Keyspace.LEDGER.defaultName(), ledgerGenesis);
-            StackCpu cpu = new StackCpu(stack, validators);
-            System.out.printf("== consensus run: %,d preloaded payments through ingest -> 4 validators -> store%n",
-                    transactions);
-            JobClient job = env.executeAsync("aot-bench-pipeline");
-            try (CqlSession session = stack.cassandra().newSession();
-                    var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.baseName())) {
-                consensus = measuredRun("consensus", committed, session, Keyspace.LEDGER.defaultName(), cpu,
-                        new ChainProgress(net.rpcPorts().get(0)));
-                System.out.printf("== latency: %d payments/s for %d s through the running pipeline%n", latencyRate,
-                        latencySeconds);
-                latency = latencyRun(sim, bootstrap, committed, session);
-            } finally {
-                stop(job);
-            }
-
-            System.out.printf("== baseline run: the same %,d payments, same ingest job, consensus bypassed (one"
-                    + " in-process ledger cuts blocks), same store path into Cassandra and Kafka%n", transactions);
-            produce(bootstrap, Topic.TERMINAL_TX.nameIn(BASELINE_NS), preload);
-            IngestSettings base = IngestSettings.fromArgs(new String[] {"--chain-id", CHAIN,
-                "--validators", String.join(",", rpc), "--endorser-seed-hex",
-                HexFormat.of().formatHex(NodeConfig.readKey(net.endorserKey()).seed()),
-                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
-                "--terminal-topic", Topic.TERMINAL_TX.nameIn(BASELINE_NS), "--chain-topic",
-                Topic.CHAIN_TX.nameIn(BASELINE_NS), "--rejected-topic", Topic.TX_REJECTED.nameIn(BASELINE_NS),
-                "--group", "aot-bench-baseline-" + UUID.randomUUID()});
-            StreamExecutionEnvironment baseEnv = environment();
-            var ordered = LedgerIngestJob.orderedTransactions(baseEnv, base, LedgerIngestJob.kafkaSource(base),
-                    LedgerIngestJob.rejectionSink(base), LedgerIngestJob.terminalDirectory(base));
-            var chain = ordered.keyBy(tx -> 0, Types.INT)
-                    .process(new SingleNodeLedgerFunction(CHAIN, net.homes().get(0).resolve("ledger-genesis.properties"),
-                            NodeConfig.read(net.homes().get(0)).maxBlockTxs(), BASELINE_BLOCK_INTERVAL_MS))
-                    .returns(CommittedTx.class).name("single-node-ledger").uid("single-node-ledger").setParallelism(1);
-            LedgerStoreJob.wireCommitted(baseEnv, CHAIN, chain,
-                    LedgerTopicSinks.committed(bootstrap, Topic.LEDGER_COMMITTED.nameIn(BASELINE_NS),
-                            "aot-bench-baseline-store"),
-                    LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.nameIn(BASELINE_NS)),
-                    stack.cassandra().contactPoint(), BASELINE_KEYSPACE, ledgerGenesis);
-            StackCpu baseCpu = new StackCpu(stack, validators);
-            JobClient baseJob = baseEnv.executeAsync("aot-bench-baseline");
-            Map<String, Object> baseline;
-            try (CqlSession session = stack.cassandra().newSession();
-                    var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.nameIn(BASELINE_NS))) {
-                baseline = measuredRun("baseline", committed, session, BASELINE_KEYSPACE, baseCpu, null);
-            } finally {
-                stop(baseJob);
-            }
-            report(consensus, latency, baseline);
+            report(results, latency);
         } finally {
             validators.forEach(v -> v.stop(Duration.ofSeconds(5)));
             deleteTree(work);
         }
         return 0;
+    }
+
+    /** What every run uses: the stack, the testnet and its validator processes, the ledger's genesis. */
+    private record Stack(LocalStack local, Testnet.Layout net, List<ChildProcess> validators, LedgerGenesis genesis) {
+    }
+
+    /** A consensus run's figures, and the latency phase's if it had one. */
+    private record ConsensusRun(Map<String, Object> figures, Map<String, Object> latency) {
+    }
+
+    /**
+     * The preloaded payments through LedgerIngestJob -> 4 validators -> LedgerStoreJob, in topics and a keyspace of
+     * this round's own; with {@code latencySim}, then the paced latency phase through the same running jobs.
+     */
+    private ConsensusRun consensusRun(Stack on, int round, List<Preloaded> preload, PaymentSimulator latencySim)
+            throws Exception {
+        Target target = Target.provision(on.local(), "r" + round);
+        String bootstrap = on.local().kafka().bootstrapServers();
+        produce(bootstrap, Topic.TERMINAL_TX.nameIn(target.namespace()), preload);
+        System.out.printf("== round %d, consensus run: %,d preloaded payments through ingest -> 4 validators -> store%n",
+                round, preload.size());
+        StreamExecutionEnvironment env = environment();
+        IngestSettings settings = ingestSettings(on.local(), on.net(), target);
+        LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
+                LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
+                LedgerIngestJob.terminalDirectory(settings));
+        long fromHeight = chainHeight(on.net()) + 1; // earlier rounds' blocks belong to earlier rounds' tables
+        LedgerStoreJob.wire(env, CHAIN, new BlockSource(BlockSource.Settings.fromGenesis(
+                        Genesis.read(on.net().homes().get(0).resolve("genesis.properties")), rpc(on.net()), fromHeight, 0)),
+                committedSink(on.local(), target),
+                LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.nameIn(target.namespace())),
+                on.local().cassandra().contactPoint(), target.keyspace(), on.genesis());
+        StackCpu cpu = new StackCpu(on.local(), on.validators());
+        JobClient job = env.executeAsync("aot-bench-pipeline-" + target.namespace());
+        try (CqlSession session = on.local().cassandra().newSession();
+                var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.nameIn(target.namespace()))) {
+            Map<String, Object> figures = measuredRun("consensus", round, committed, session, target.keyspace(), cpu,
+                    new ChainProgress(on.net().rpcPorts().get(0), fromHeight - 1));
+            if (latencySim == null) {
+                return new ConsensusRun(figures, null);
+            }
+            System.out.printf("== latency: %d payments/s for %d s through the running pipeline%n", latencyRate,
+                    latencySeconds);
+            return new ConsensusRun(figures, latencyRun(latencySim, bootstrap, target, committed, session));
+        } finally {
+            stop(job);
+        }
+    }
+
+    /**
+     * The same payments through the same ingest job and store path, with one in-process copy of the validators'
+     * application in place of consensus, while the validator processes are paused.
+     */
+    private Map<String, Object> baselineRun(Stack on, int round, List<Preloaded> preload) throws Exception {
+        Target target = Target.provision(on.local(), "base" + round);
+        String bootstrap = on.local().kafka().bootstrapServers();
+        produce(bootstrap, Topic.TERMINAL_TX.nameIn(target.namespace()), preload);
+        System.out.printf("== round %d, baseline run: the same %,d payments, same ingest job, consensus bypassed (one"
+                + " in-process ledger cuts blocks), same store path into Cassandra and Kafka; the validators are"
+                + " paused%n", round, preload.size());
+        StreamExecutionEnvironment env = environment();
+        IngestSettings settings = ingestSettings(on.local(), on.net(), target);
+        var ordered = LedgerIngestJob.orderedTransactions(env, settings, LedgerIngestJob.kafkaSource(settings),
+                LedgerIngestJob.rejectionSink(settings), LedgerIngestJob.terminalDirectory(settings));
+        Path home = on.net().homes().get(0);
+        var ledger = ordered.keyBy(tx -> 0, Types.INT)
+                .process(new SingleNodeLedgerFunction(CHAIN, home.resolve("ledger-genesis.properties"),
+                        NodeConfig.read(home).maxBlockTxs(), BASELINE_BLOCK_INTERVAL_MS))
+                .returns(CommittedTx.class).name("single-node-ledger").uid("single-node-ledger").setParallelism(1)
+                // Its own thread, as the validators are their own processes: chained into the store path, the ledger
+                // and the committed-records writer shared one thread, and the warm baseline was slower than the
+                // consensus run (-17 % "overhead").
+                .disableChaining();
+        LedgerStoreJob.wireCommitted(env, CHAIN, ledger, committedSink(on.local(), target),
+                LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.nameIn(target.namespace())),
+                on.local().cassandra().contactPoint(), target.keyspace(), on.genesis());
+        // Idle, the validators still cut an empty block every 100 ms (0.16 cores measured): a machine without
+        // consensus would not pay that, so they are stopped (SIGSTOP) while the baseline runs.
+        try (PausedProcesses paused = PausedProcesses.pause(on.validators())) {
+            StackCpu cpu = new StackCpu(on.local(), on.validators());
+            JobClient job = env.executeAsync("aot-bench-baseline-" + target.namespace());
+            try (CqlSession session = on.local().cassandra().newSession();
+                    var committed = consumer(bootstrap, Topic.LEDGER_COMMITTED.nameIn(target.namespace()))) {
+                return measuredRun("baseline", round, committed, session, target.keyspace(), cpu, null);
+            } finally {
+                stop(job);
+            }
+        }
+    }
+
+    /** A run's own topics (namespace) and keyspace: no run sees another run's records or rows. */
+    private record Target(String namespace, String keyspace) {
+        static Target provision(LocalStack stack, String namespace) throws Exception {
+            Target t = new Target(namespace, "aot_bench_" + namespace);
+            StackProvisioning.createTopics(System.out, stack.kafka(), namespace);
+            StackProvisioning.applyDdl(System.out, stack.cassandra(), Keyspace.LEDGER, t.keyspace(), Replication.simple(1));
+            return t;
+        }
+    }
+
+    private static IngestSettings ingestSettings(LocalStack stack, Testnet.Layout net, Target target) throws Exception {
+        return IngestSettings.fromArgs(new String[] {"--chain-id", CHAIN,
+            "--validators", String.join(",", rpc(net)), "--endorser-seed-hex",
+            HexFormat.of().formatHex(NodeConfig.readKey(net.endorserKey()).seed()),
+            "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().contactPoint(),
+            "--terminal-topic", Topic.TERMINAL_TX.nameIn(target.namespace()),
+            "--chain-topic", Topic.CHAIN_TX.nameIn(target.namespace()),
+            "--rejected-topic", Topic.TX_REJECTED.nameIn(target.namespace()),
+            "--group", "aot-bench-" + target.namespace() + "-" + UUID.randomUUID()});
+    }
+
+    private static org.apache.flink.api.connector.sink2.Sink<CommittedTransaction> committedSink(LocalStack stack,
+            Target target) {
+        return LedgerTopicSinks.committed(stack.kafka().bootstrapServers(),
+                Topic.LEDGER_COMMITTED.nameIn(target.namespace()), "aot-bench-store-" + target.namespace());
+    }
+
+    private static List<String> rpc(Testnet.Layout net) {
+        return net.rpcPorts().stream().map(p -> "127.0.0.1:" + p).toList();
+    }
+
+    private static long chainHeight(Testnet.Layout net) throws java.io.IOException {
+        try (var client = new io.aot.consensus.node.ValidatorClient(CHAIN,
+                new InetSocketAddress("127.0.0.1", net.rpcPorts().get(0)))) {
+            return client.latestHeight();
+        }
+    }
+
+    static double overhead(Map<String, Object> round) {
+        @SuppressWarnings("unchecked")
+        long withConsensus = (Long) ((Map<String, Object>) round.get("consensus")).get("queryable_tx_per_s");
+        @SuppressWarnings("unchecked")
+        long without = (Long) ((Map<String, Object>) round.get("baseline_consensus_bypassed")).get("queryable_tx_per_s");
+        return 1 - (double) withConsensus / without;
     }
 
     private static StreamExecutionEnvironment environment() {
@@ -245,12 +346,13 @@ public final class PipelineBench implements Callable<Integer> {
      * newest committed payment's row after the last commit. During the run only point lookups (a first and a newest
      * id, every 250 ms) touch Cassandra; afterwards every committed id is looked up, untimed.
      */
-    private Map<String, Object> measuredRun(String phase, KafkaConsumer<byte[], byte[]> committed, CqlSession session,
-            String keyspace, StackCpu cpu, ChainProgress chain) throws Exception {
+    private Map<String, Object> measuredRun(String phase, int round, KafkaConsumer<byte[], byte[]> committed,
+            CqlSession session, String keyspace, StackCpu cpu, ChainProgress chain) throws Exception {
+        Path jfrFile = jfrDir == null ? null : jfrDir.resolve(phase + "-round" + round + ".jfr");
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
         }
-        JfrThreadProfile profile = jfrDir == null ? null : JfrThreadProfile.start(jfrDir.resolve(phase + ".jfr"));
+        JfrThreadProfile profile = jfrDir == null ? null : JfrThreadProfile.start(jfrFile);
         AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
         PreparedStatement lookup = session.prepare("SELECT tx_id FROM " + keyspace + ".transactions_by_id WHERE tx_id = ?");
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -329,7 +431,7 @@ public final class PipelineBench implements Callable<Integer> {
         if (threads != null) {
             r.put("flink_jvm_cpu_time_pct_by_thread", threads.cpu());
             r.put("flink_jvm_execution_samples_pct_by_thread", threads.samples());
-            System.out.printf("  Flink JVM, share of thread CPU time by thread (%s):%n", jfrDir.resolve(phase + ".jfr"));
+            System.out.printf("  Flink JVM, share of thread CPU time by thread (%s):%n", jfrFile);
             threads.cpu().forEach((t, pct) -> System.out.printf("    %5.1f %%  %s%n", pct, t));
         }
         System.out.printf("  committed %,d tx/s, queryable %,d tx/s%n", r.get("committed_tx_per_s"),
@@ -343,8 +445,9 @@ public final class PipelineBench implements Callable<Integer> {
         private long height;
         private long transactions;
 
-        ChainProgress(int rpcPort) {
+        ChainProgress(int rpcPort, long fromHeight) {
             this.rpcPort = rpcPort;
+            this.height = fromHeight;
         }
 
         String line() {
@@ -393,8 +496,8 @@ public final class PipelineBench implements Callable<Integer> {
         return missing.get();
     }
 
-    private Map<String, Object> latencyRun(PaymentSimulator sim, String bootstrap, KafkaConsumer<byte[], byte[]> committed,
-            CqlSession session) throws Exception {
+    private Map<String, Object> latencyRun(PaymentSimulator sim, String bootstrap, Target target,
+            KafkaConsumer<byte[], byte[]> committed, CqlSession session) throws Exception {
         Map<String, Long> producedAt = new ConcurrentHashMap<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread producer = new Thread(() -> {
@@ -405,7 +508,7 @@ public final class PipelineBench implements Callable<Integer> {
                     PaymentSimulator.SimulatedTx tx = sim.next();
                     String id = tx.payment().getTxId();
                     long appendMs = System.currentTimeMillis();
-                    p.send(new ProducerRecord<>(Topic.TERMINAL_TX.baseName(), null, appendMs, tx.key(), tx.value()),
+                    p.send(new ProducerRecord<>(Topic.TERMINAL_TX.nameIn(target.namespace()), null, appendMs, tx.key(), tx.value()),
                             (m, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
@@ -425,7 +528,7 @@ public final class PipelineBench implements Callable<Integer> {
         }, "bench-latency-producer");
         producer.start();
         AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
-        PreparedStatement lookup = session.prepare("SELECT tx_id FROM " + Keyspace.LEDGER.defaultName()
+        PreparedStatement lookup = session.prepare("SELECT tx_id FROM " + target.keyspace()
                 + ".transactions_by_id WHERE tx_id = ?");
         List<Long> commitMs = new ArrayList<>();
         List<Long> queryableMs = new ArrayList<>();
@@ -473,23 +576,36 @@ public final class PipelineBench implements Callable<Integer> {
         return r;
     }
 
-    private void report(Map<String, Object> consensus, Map<String, Object> latency, Map<String, Object> baseline)
-            throws Exception {
-        long withConsensus = (Long) consensus.get("queryable_tx_per_s");
-        long without = (Long) baseline.get("queryable_tx_per_s");
+    /**
+     * Round 1 warms every JVM's JIT for both runs alike and is reported, not counted. The overhead is the median of
+     * the later rounds' (the mean of the middle two for an even count); the consensus and baseline figures shown at the
+     * top are those of the median round (the lower middle one for an even count). Every round is in {@code rounds}.
+     */
+    private void report(List<Map<String, Object>> rounds, Map<String, Object> latency) throws Exception {
+        List<Map<String, Object>> measured = new ArrayList<>(rounds.subList(1, rounds.size()));
+        measured.sort(java.util.Comparator.comparingDouble(PipelineBench::overhead));
+        Map<String, Object> median = measured.get((measured.size() - 1) / 2);
+        double overhead = measured.size() % 2 == 1 ? overhead(median)
+                : (overhead(median) + overhead(measured.get(measured.size() / 2))) / 2;
+        @SuppressWarnings("unchecked")
+        long withConsensus = (Long) ((Map<String, Object>) median.get("consensus")).get("queryable_tx_per_s");
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("benchmark", "pipeline");
         all.put("when", Instant.now().toString());
         all.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
                 + " " + System.getProperty("java.version") + "; Kafka, Cassandra, 4 validators and the Flink MiniCluster"
                 + " (parallelism 2) all on this machine");
-        all.put("consensus", consensus);
+        all.put("median_round", median.get("round"));
+        all.put("consensus", median.get("consensus"));
         all.put("latency", latency);
-        all.put("baseline_consensus_bypassed", baseline);
-        all.put("consensus_overhead", BenchResults.round(1 - (double) withConsensus / without));
+        all.put("baseline_consensus_bypassed", median.get("baseline_consensus_bypassed"));
+        all.put("consensus_overhead_median_of_warm_rounds", BenchResults.round(overhead));
+        all.put("rounds", rounds);
         all.put("goals", Map.of("end_to_end_tx_per_s", 10_000, "consensus_overhead_max", 0.35));
         all.put("goal_throughput_met", withConsensus >= 10_000);
-        all.put("goal_overhead_met", 1 - (double) withConsensus / without <= 0.35);
+        all.put("goal_overhead_met", overhead <= 0.35);
+        System.out.printf("== consensus overhead, median of rounds 2..%d: %.0f %% (goal <= 35 %%); round %s: consensus %,d"
+                + " tx/s queryable%n", rounds.size(), 100 * overhead, median.get("round"), withConsensus);
         BenchResults.write(out, all);
     }
 

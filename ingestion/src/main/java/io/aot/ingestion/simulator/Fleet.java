@@ -8,15 +8,16 @@ import io.aot.ledger.rules.Rate;
 import io.aot.ledger.rules.RewardRule;
 import io.aot.ledger.state.Accounts;
 import io.aot.ledger.state.LedgerGenesis;
+import io.aot.ledger.terminal.Terminal.Status;
 import java.math.BigInteger;
 import java.time.Instant;
-import io.aot.ledger.terminal.Terminal.Status;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
@@ -45,11 +46,13 @@ public final class Fleet {
     static final double ZIPF_S = 1.07;
 
     private final List<Merchant> merchants;
+    private final Map<String, Merchant> merchantsById = new HashMap<>();
     private final List<Customer> customers;
     private final double[] cumulativePopularity;
 
     private Fleet(List<Merchant> merchants, List<Customer> customers) {
         this.merchants = merchants;
+        merchants.forEach(m -> merchantsById.put(m.id(), m));
         this.customers = customers;
         this.cumulativePopularity = new double[merchants.size()];
         double sum = 0;
@@ -104,6 +107,27 @@ public final class Fleet {
 
     public List<Merchant> merchants() {
         return merchants;
+    }
+
+    /** The merchant with this id; a merchant outside this fleet (or its range) is a programming error. */
+    public Merchant merchant(String id) {
+        Merchant m = merchantsById.get(id);
+        if (m == null) {
+            throw new IllegalArgumentException("no merchant " + id + " in this fleet");
+        }
+        return m;
+    }
+
+    /**
+     * The same customers with merchants {@code from} (inclusive) to {@code to} (exclusive) only, popularity ranked
+     * again within the range: a set of terminals of its own, whose sequence numbers start at 1 (a benchmark's separate
+     * runs, each through a new ingest job).
+     */
+    public Fleet merchantRange(int from, int to) {
+        if (from < 0 || to > merchants.size() || from >= to) {
+            throw new IllegalArgumentException("merchant range " + from + ".." + to + " outside 0.." + merchants.size());
+        }
+        return new Fleet(List.copyOf(merchants.subList(from, to)), customers);
     }
 
     /** The registry rows of every simulated terminal, so the pipeline knows the fleet's device keys. */

@@ -309,7 +309,7 @@ public final class PaymentSimulator {
 
     private TerminalPayment refund(Instant at) {
         TerminalPayment original = recentPayments.pollFirst();
-        Fleet.Merchant merchant = fleet.merchants().get(Integer.parseInt(original.getMerchantId().substring(1)));
+        Fleet.Merchant merchant = fleet.merchant(original.getMerchantId());
         Fleet.Terminal terminal = merchant.terminals().stream().filter(t -> t.id().equals(original.getTerminalId()))
                 .findFirst().orElseThrow();
         BigInteger amount = original.getAmount().getAmountMinor().toBigIntegerExact();

@@ -88,6 +88,32 @@ class PaymentSimulatorTest {
     }
 
     @Test
+    void merchantRangesHaveTerminalsOfTheirOwnWhoseSequencesStartAtOne() {
+        Fleet fleet = Fleet.generate(7, 200, 2_000);
+        Fleet first = fleet.merchantRange(0, 100);
+        Fleet second = fleet.merchantRange(100, 200);
+        assertThat(first.merchants()).extracting(Fleet.Merchant::id).startsWith("M000000").endsWith("M000099");
+        assertThat(second.merchants()).extracting(Fleet.Merchant::id).startsWith("M000100").endsWith("M000199");
+        assertThat(second.customers()).isEqualTo(fleet.customers());
+
+        Set<String> firstIds = new HashSet<>();
+        PaymentSimulator a = new PaymentSimulator(first, 1, 2_000, DAY, 0);
+        while (a.hasNext()) {
+            firstIds.add(a.next().payment().getTxId());
+        }
+        PaymentSimulator b = new PaymentSimulator(second, 2, 2_000, DAY, 0);
+        Map<String, Long> lowestSequence = new HashMap<>();
+        while (b.hasNext()) {
+            TerminalPayment p = b.next().payment();
+            assertThat(firstIds).as("tx ids of separate ranges never meet").doesNotContain(p.getTxId());
+            lowestSequence.merge(p.getTerminalId(), p.getTerminalSequence(), Math::min);
+        }
+        assertThat(lowestSequence.values()).isNotEmpty().containsOnly(1L);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> fleet.merchantRange(150, 250)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside 0..200");
+    }
+
+    @Test
     void validRecordsAreSignedByTheirTerminalAndBadOnesAreBadInTheirOwnWay() throws Exception {
         Fleet fleet = Fleet.generate(3, 300, 5_000);
         Map<String, byte[]> keys = new HashMap<>();
