@@ -19,8 +19,28 @@ public record CommitCertificate(long height, int round, Hash blockId, List<Signa
         signatures = List.copyOf(signatures);
     }
 
+    /**
+     * Signatures a verifier has already checked against the precommit message of a round (of the certificate's height
+     * and block): as votes, or in an earlier certificate. Only the exact bytes from the same validator qualify.
+     */
+    @FunctionalInterface
+    public interface CheckedSignatures {
+        CheckedSignatures NONE = (round, s) -> false;
+
+        boolean contains(int round, Signature signature);
+    }
+
     /** Null if the certificate proves the commit; otherwise why not. */
     public String verify(String chainId, ValidatorSet validators, long expectedHeight, Hash expectedBlockId) {
+        return verify(chainId, validators, expectedHeight, expectedBlockId, CheckedSignatures.NONE);
+    }
+
+    /**
+     * As {@link #verify(String, ValidatorSet, long, Hash)}, without checking again the signatures in {@code checked}:
+     * every other rule (height, block, known and distinct signers, more than 2/3 of the power) still applies.
+     */
+    public String verify(String chainId, ValidatorSet validators, long expectedHeight, Hash expectedBlockId,
+            CheckedSignatures checked) {
         if (height != expectedHeight) {
             return "certificate is for height " + height + ", expected " + expectedHeight;
         }
@@ -41,7 +61,7 @@ public record CommitCertificate(long height, int round, Hash blockId, List<Signa
                 return "two signatures from validator " + s.validatorIndex();
             }
             seen.set(s.validatorIndex());
-            if (!validators.get(s.validatorIndex()).publicKey().verify(message, s.signature())) {
+            if (!checked.contains(round, s) && !validators.get(s.validatorIndex()).publicKey().verify(message, s.signature())) {
                 return "bad signature from validator " + s.validatorIndex();
             }
             power += validators.get(s.validatorIndex()).votingPower();

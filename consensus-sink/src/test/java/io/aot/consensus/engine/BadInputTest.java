@@ -112,6 +112,65 @@ class BadInputTest {
         assertThat(engine.height()).isEqualTo(2);
     }
 
+    /**
+     * The previous block's commit certificate inside a proposal: signatures this validator already checked as
+     * precommits are not checked again, and a forged one (other bytes from the same validator) still is.
+     */
+    @Test
+    void aLastCommitOfPrecommitsSeenBeforeIsAcceptedWithoutCheckingThemAgain() {
+        Block first = decideFirstBlock();
+        engine.onProposal(secondHeightProposal(first, precommitSignatures(first, 3)));
+
+        assertThat(engine.dropped()).doesNotContainKey("invalid-block");
+        assertThat(engine.lastCommitSignaturesReused()).isEqualTo(3);
+    }
+
+    @Test
+    void aLastCommitWithAForgedSignatureIsInvalidThoughItsPrecommitsWereSeen() {
+        Block first = decideFirstBlock();
+        List<CommitCertificate.Signature> sigs = new ArrayList<>(precommitSignatures(first, 3));
+        byte[] forged = sigs.get(1).signature().clone();
+        forged[5] ^= 1;
+        sigs.set(1, new CommitCertificate.Signature(1, forged));
+        engine.onProposal(secondHeightProposal(first, sigs));
+
+        assertThat(engine.dropped()).containsEntry("invalid-block", 1L);
+        assertThat(engine.lastCommitSignaturesReused()).as("validator 0's, before the forged one failed").isEqualTo(1);
+    }
+
+    /** Height 1 decided from a proposal and three precommits, then the engine's commit timeout starts height 2. */
+    private Block decideFirstBlock() {
+        Block b = block(List.of("a=1", "b=2"), true);
+        engine.onProposal(proposal(validators.proposerIndex(0), b));
+        for (int i = 0; i < 3; i++) {
+            engine.onVote(vote(i, VoteType.PRECOMMIT, 1, 0, b.id(), CHAIN));
+        }
+        assertThat(engine.height()).isEqualTo(2);
+        engine.onTimeout(new Timeout(2, 0, Step.NEW_HEIGHT));
+        return b;
+    }
+
+    private List<CommitCertificate.Signature> precommitSignatures(Block b, int count) {
+        List<CommitCertificate.Signature> sigs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sigs.add(new CommitCertificate.Signature(i, vote(i, VoteType.PRECOMMIT, 1, 0, b.id(), CHAIN).signature()));
+        }
+        return sigs;
+    }
+
+    private Proposal secondHeightProposal(Block first, List<CommitCertificate.Signature> lastCommit) {
+        KeyValueApplication app = new KeyValueApplication();
+        app.finalizeBlock(first.header(), first.txs());
+        app.commit();
+        ValidatorSet next = validators.forNextHeight();
+        int proposer = next.proposerIndex(0);
+        List<byte[]> txs = List.of("c=3".getBytes(StandardCharsets.UTF_8));
+        BlockHeader h = new BlockHeader(CHAIN, 2, 2000, first.id(), MerkleTree.root(txs), app.lastAppHash(),
+                next.get(proposer).address(), next.hash(), txs.size());
+        Block b = new Block(h, txs, new CommitCertificate(1, 0, first.id(), lastCommit));
+        return new Proposal(2, 0, -1, b, proposer, keys.get(proposer).sign(Proposal.signBytes(CHAIN, 2, 0, -1, b.id())));
+    }
+
     private Vote vote(int validator, VoteType type, long height, int round, Hash id, String chain) {
         return new Vote(type, height, round, id, validator,
                 keys.get(validator).sign(Vote.signBytes(chain, type, height, round, id)));

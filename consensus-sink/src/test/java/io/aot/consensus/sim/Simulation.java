@@ -113,7 +113,7 @@ public final class Simulation {
 
     /** What a run found. {@code failure} is null when every check held. */
     public record Result(Scenario scenario, String failure, long[] heights, long simulatedMs, long deliveries,
-            long rounds, String diagnostics) {
+            long rounds, long lastCommitSignaturesReused, String diagnostics) {
         public boolean ok() {
             return failure == null;
         }
@@ -205,13 +205,15 @@ public final class Simulation {
                     + scenario.livenessBoundMs() + " ms after GST; heights " + java.util.Arrays.toString(heights());
         }
         long rounds = nodes.stream().filter(n -> n.engine != null).mapToLong(n -> n.roundsStarted).sum();
+        long reused = nodes.stream().filter(n -> n.engine != null).mapToLong(n -> n.engine.lastCommitSignaturesReused())
+                .sum();
         StringBuilder diag = new StringBuilder();
         for (SimNode n : nodes) {
             diag.append("\n    v").append(n.index).append(n.byzantine ? " (byzantine)" : "")
                     .append(n.engine == null ? " down" : " h=" + n.engine.height() + " r=" + n.engine.round() + " "
                             + n.engine.step() + " dropped " + n.engine.dropped());
         }
-        return new Result(scenario, failure, heights(), now, deliveries, rounds, diag.toString());
+        return new Result(scenario, failure, heights(), now, deliveries, rounds, reused, diag.toString());
     }
 
     private long[] heights() {
