@@ -79,6 +79,20 @@ public final class Mempool {
         return new Result(Admission.ADDED, "OK");
     }
 
+    /**
+     * Whether every one of these transactions is waiting here or was committed recently: a batch sent again (after
+     * "not yet replicated") needs no room, even in a full mempool.
+     */
+    public synchronized boolean holdsAll(List<byte[]> txs) {
+        for (byte[] tx : txs) {
+            Hash id = Hash.sha256(tx);
+            if (!byId.containsKey(id) && !recentlyCommitted.containsKey(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code count} more transactions of {@code totalBytes} would fit now (a batch is admitted whole or not). */
     public synchronized boolean hasRoomFor(int count, long totalBytes) {
         return byId.size() + count <= maxTxs && bytes + totalBytes <= maxBytes;

@@ -373,8 +373,8 @@ public final class ValidatorNode implements AutoCloseable {
 
     /**
      * A batch a peer accepted from a client: the endorsement is checked again (a peer is a validator, not an endorser),
-     * then it joins this mempool and the peer hears that this validator holds it. Without room, no answer: the peer's
-     * client is told to retry, and the same batch comes again.
+     * then it joins this mempool and the peer hears that this validator holds it. Without room (and not already held),
+     * no answer: the peer's client is told to retry, and the same batch comes again.
      */
     private void admitGossipedBatch(int peer, WireCodec.MempoolBatch batch) {
         PublicKey endorser;
@@ -392,7 +392,7 @@ public final class ValidatorNode implements AutoCloseable {
         for (byte[] tx : batch.txs()) {
             bytes += tx.length;
         }
-        if (!mempool.hasRoomFor(batch.txs().size(), bytes)) {
+        if (!mempool.hasRoomFor(batch.txs().size(), bytes) && !mempool.holdsAll(batch.txs())) {
             gossipedBatchesDropped.incrementAndGet();
             return;
         }
@@ -429,7 +429,7 @@ public final class ValidatorNode implements AutoCloseable {
         if (!endorsedByGenesisEndorser(endorser, txs, signature)) {
             return new CanonicalWriter().u8(RpcProtocol.BAD_ENDORSEMENT).i32(0).i32(0).i32(n).toByteArray();
         }
-        if (!mempool.hasRoomFor(n, bytes)) {
+        if (!mempool.hasRoomFor(n, bytes) && !mempool.holdsAll(txs)) { // held: a retry, to be replicated
             return new CanonicalWriter().u8(RpcProtocol.FULL_RETRY).i32(0).i32(0).i32(0).toByteArray();
         }
         int added = 0;

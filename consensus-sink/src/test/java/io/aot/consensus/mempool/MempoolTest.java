@@ -46,6 +46,18 @@ class MempoolTest {
     }
 
     @Test
+    void aFullPoolStillKnowsWhatItHolds() {
+        for (int i = 0; i < 5; i++) {
+            pool.add(tx("h" + i + "=x"), "h");
+        }
+        assertThat(pool.hasRoomFor(1, 4)).isFalse();
+        assertThat(pool.holdsAll(List.of(tx("h0=x"), tx("h4=x")))).isTrue();
+        assertThat(pool.holdsAll(List.of(tx("h0=x"), tx("new=x")))).isFalse();
+        pool.update(List.of(tx("h0=x")));
+        assertThat(pool.holdsAll(List.of(tx("h0=x")))).as("committed recently").isTrue();
+    }
+
+    @Test
     void reapTakesSendersInTurnAndKeepsEachSendersOrder() {
         pool.add(tx("a1=x"), "a");
         pool.add(tx("a2=x"), "a");
