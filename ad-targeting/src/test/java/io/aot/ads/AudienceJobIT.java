@@ -76,11 +76,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class AudienceJobIT {
 
-    private static final long SEED = 11;
+    static final long SEED = 11;
     private static final int PER_DAY = 2_500;
     private static final Instant FIRST_DAY = Instant.parse("2026-11-20T15:00:00Z"); // Saturday 2026-11-21 in Seoul
     private static final int K = 50;
-    private static final long OUT_OF_ORDERNESS_MS = 60_000;
+    static final long OUT_OF_ORDERNESS_MS = 60_000;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String KEY_B = "rot2:" + "62".repeat(32);
 
@@ -117,12 +117,8 @@ class AudienceJobIT {
             CqlSchema.apply(Keyspace.ADS, ksA, Replication.simple(1), s::execute);
             CqlSchema.apply(Keyspace.ADS, ksB, Replication.simple(1), s::execute);
         }
-        Fleet fleet = Fleet.generate(SEED, 60, 600);
-        List<CommittedTransaction> ledger = new ArrayList<>();
-        for (int d = 0; d < 3; d++) {
-            ledger.addAll(SimulatedCommittedLedger.generate(fleet, SEED + d, PER_DAY,
-                    FIRST_DAY.plus(Duration.ofDays(d)), 25));
-        }
+        Fleet fleet = fleet();
+        List<CommittedTransaction> ledger = threeDays(fleet);
         Path segments = dir.resolve("segments.json");
         Files.writeString(segments, V1);
 
@@ -143,8 +139,7 @@ class AudienceJobIT {
             }
             CustomerPseudonyms keyA = CustomerPseudonyms.parse(AudienceSettings.DEMO_PSEUDONYM_KEY);
             CustomerPseudonyms keyB = CustomerPseudonyms.parse(KEY_B);
-            int asOf = MarketCalendar.day(ledger.stream().mapToLong(t -> t.getEventTimeMillis().toEpochMilli()).max()
-                    .orElseThrow() - OUT_OF_ORDERNESS_MS);
+            int asOf = asOf(ledger);
 
             // 1. The first definitions.
             Model v1 = Model.of(ledger, keyA, SegmentCatalog.parse(V1), Set.of(), asOf);
@@ -233,9 +228,36 @@ class AudienceJobIT {
         }
     }
 
+    static Fleet fleet() {
+        return Fleet.generate(SEED, 60, 600);
+    }
+
+    /** Saturday to Monday, 2,500 committed transactions a day. */
+    static List<CommittedTransaction> threeDays(Fleet fleet) {
+        List<CommittedTransaction> ledger = new ArrayList<>();
+        for (int d = 0; d < 3; d++) {
+            ledger.addAll(SimulatedCommittedLedger.generate(fleet, SEED + d, PER_DAY,
+                    FIRST_DAY.plus(Duration.ofDays(d)), 25));
+        }
+        return ledger;
+    }
+
+    /** The day the job's profiles are evaluated as of once every event is in: its watermark trails by the bound. */
+    static int asOf(List<CommittedTransaction> ledger) {
+        return MarketCalendar.day(ledger.stream().mapToLong(t -> t.getEventTimeMillis().toEpochMilli()).max()
+                .orElseThrow() - OUT_OF_ORDERNESS_MS);
+    }
+
     private static AudienceSettings settings(KafkaBroker kafka, CassandraNode cassandra, String inputNs, String outNs,
             String keyspace, String key, Path segments) {
-        return AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
+        return AudienceSettings.fromArgs(ParameterTool.fromArgs(args(kafka, cassandra, inputNs, outNs, keyspace, key,
+                segments)));
+    }
+
+    /** The job's command line, as for {@code flink run}: short intervals so the test sees results in seconds. */
+    static String[] args(KafkaBroker kafka, CassandraNode cassandra, String inputNs, String outNs, String keyspace,
+            String key, Path segments) {
+        return new String[] {
             "--bootstrap-servers", kafka.bootstrapServers(), "--cassandra", cassandra.contactPoint(),
             "--committed-topic", Topic.LEDGER_COMMITTED.nameIn(inputNs), "--opt-out-topic",
             Topic.ADS_OPT_OUT.nameIn(inputNs), "--segments-topic", Topic.AUDIENCE_SEGMENTS.nameIn(outNs),
@@ -243,7 +265,7 @@ class AudienceJobIT {
             "--keyspace", keyspace, "--pseudonym-key", key, "--segments", segments.toString(), "--k", Integer.toString(K),
             "--out-of-orderness-ms", Long.toString(OUT_OF_ORDERNESS_MS), "--partition-idle-ms", "3000",
             "--quintiles-every-ms", "500", "--status-every-ms", "300", "--definition-poll-ms", "300",
-            "--checkpoint-interval-ms", "1000", "--parallelism", "2"}));
+            "--checkpoint-interval-ms", "1000", "--parallelism", "2"};
     }
 
     private static JobClient start(AudienceSettings s) throws Exception {
@@ -309,7 +331,7 @@ class AudienceJobIT {
         return all;
     }
 
-    private static void awaitMembers(CqlSession s, String keyspace, Map<String, Set<String>> expected)
+    static void awaitMembers(CqlSession s, String keyspace, Map<String, Set<String>> expected)
             throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Map<String, Set<String>> got;
@@ -436,7 +458,7 @@ class AudienceJobIT {
         return found;
     }
 
-    private static KafkaProducer<String, byte[]> producer(KafkaBroker kafka) {
+    static KafkaProducer<String, byte[]> producer(KafkaBroker kafka) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
