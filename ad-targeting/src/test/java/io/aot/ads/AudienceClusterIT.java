@@ -43,11 +43,7 @@ class AudienceClusterIT {
     @Test
     void theJobJarPublishesTheModelsAudiencesOnAStandaloneCluster(KafkaBroker kafka, CassandraNode cassandra,
             @TempDir Path dir) throws Exception {
-        Path jar;
-        try (var files = Files.list(Path.of("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no *-job.jar in target/: the package phase builds it"));
-        }
+        Path jar = FlinkCluster.jobJarIn(Path.of("target"));
         String ns = "adscluster" + UUID.randomUUID().toString().substring(0, 8);
         String keyspace = "aot_ads_" + ns;
         try (var admin = kafka.newAdmin()) {

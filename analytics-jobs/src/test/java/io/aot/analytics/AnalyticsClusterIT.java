@@ -17,7 +17,6 @@ import io.aot.schemas.cql.Replication;
 import io.aot.schemas.serde.AvroCodec;
 import io.aot.schemas.topics.Topic;
 import io.aot.schemas.topics.TopicAdmin;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +45,7 @@ class AnalyticsClusterIT {
     @Test
     void theJobJarRunsOnAStandaloneClusterAndCountsEveryPayment(KafkaBroker kafka, CassandraNode cassandra)
             throws Exception {
-        Path jar;
-        try (var files = Files.list(Path.of("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no *-job.jar in target/: the package phase builds it"));
-        }
+        Path jar = FlinkCluster.jobJarIn(Path.of("target"));
         String ns = "acluster" + UUID.randomUUID().toString().substring(0, 8);
         String keyspace = "aot_analytics_" + ns;
         try (Admin admin = kafka.newAdmin()) {

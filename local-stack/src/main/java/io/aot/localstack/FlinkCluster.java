@@ -94,6 +94,18 @@ public final class FlinkCluster implements AutoCloseable {
         return "127.0.0.1:" + restPort;
     }
 
+    /**
+     * The module's shaded job jar ({@code *-job.jar}) in {@code targetDir}, which Maven's package phase builds before
+     * the integration tests run.
+     */
+    public static Path jobJarIn(Path targetDir) throws IOException {
+        try (var files = java.nio.file.Files.list(targetDir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no *-job.jar in " + targetDir
+                            + ": the package phase builds it"));
+        }
+    }
+
     /** {@code flink run -d -c mainClass jar args...}: submits the job detached and returns its job id. */
     public String submit(Path jobJar, String mainClass, String... args) {
         List<String> cli = new ArrayList<>(List.of("run", "-m", restAddress(), "-d", "-c", mainClass,

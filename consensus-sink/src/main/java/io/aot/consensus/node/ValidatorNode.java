@@ -193,7 +193,8 @@ public final class ValidatorNode implements AutoCloseable {
             return;
         }
         if (message instanceof WireCodec.MempoolBatch batch) {
-            admitGossipedBatch(peer, batch); // on this peer's reader thread: the mempool is thread-safe, the loop stays free
+            // On this peer's reader thread: the mempool is thread-safe, and the consensus loop stays free.
+            admitGossipedBatch(peer, batch);
             return;
         }
         if (message instanceof WireCodec.MempoolBatchHeld held) {

@@ -61,7 +61,8 @@ public record CommitCertificate(long height, int round, Hash blockId, List<Signa
                 return "two signatures from validator " + s.validatorIndex();
             }
             seen.set(s.validatorIndex());
-            if (!checked.contains(round, s) && !validators.get(s.validatorIndex()).publicKey().verify(message, s.signature())) {
+            if (!checked.contains(round, s)
+                    && !validators.get(s.validatorIndex()).publicKey().verify(message, s.signature())) {
                 return "bad signature from validator " + s.validatorIndex();
             }
             power += validators.get(s.validatorIndex()).votingPower();
