@@ -32,7 +32,8 @@ final class BenchResults {
             StringBuilder sb = new StringBuilder("{\n");
             int i = 0;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(indent).append("  ").append(toJson(String.valueOf(e.getKey()), "")).append(": ").append(toJson(e.getValue(), indent + "  "));
+                sb.append(indent).append("  ").append(toJson(String.valueOf(e.getKey()), "")).append(": ")
+                        .append(toJson(e.getValue(), indent + "  "));
                 sb.append(++i < m.size() ? ",\n" : "\n");
             }
             return sb.append(indent).append('}').toString();

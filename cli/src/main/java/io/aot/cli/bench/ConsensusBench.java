@@ -109,7 +109,8 @@ public final class ConsensusBench implements Callable<Integer> {
             measuring = true;
             for (int s = 5; s <= seconds; s += 5) {
                 Thread.sleep(5_000);
-                System.out.printf("  %3d s: %,d tx committed (%,.0f tx/s), %d blocks, %,d retry answers (mempool full or not yet replicated)%n", s,
+                System.out.printf("  %3d s: %,d tx committed (%,.0f tx/s), %d blocks, %,d retry answers (mempool full"
+                        + " or not yet replicated)%n", s,
                         committedTxs.get(), committedTxs.get() / ((System.nanoTime() - t0) / 1e9), committedBlocks.get(),
                         retries.get());
             }

@@ -78,8 +78,8 @@ import picocli.CommandLine.Option;
  * </ol>
  * Every run has its own topics, keyspace and merchants. Round 1 warms the JIT of every JVM for both runs alike (with
  * a single round the consensus run went first and paid the warm-up of the code both share: 60 % "overhead" in round 1
- * against 7-21 % in rounds 2 and 3 of the same run). Consensus overhead of a round = 1 - consensus queryable rate / baseline
- * rate; the result is the median over rounds 2..N. CPU per process says where the time goes.
+ * against 7-21 % in rounds 2 and 3 of the same run). Consensus overhead of a round = 1 - consensus queryable rate /
+ * baseline rate; the result is the median over rounds 2..N. CPU per process says where the time goes.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"End-to-end ledger throughput and latency with 4 validators, against a baseline with consensus",
@@ -120,7 +120,8 @@ public final class PipelineBench implements Callable<Integer> {
     Path out;
 
     @Option(names = "--jfr-dir", description = "Record this JVM (the Flink jobs) with Java Flight Recorder during each"
-            + " timed run into DIR/consensus.jfr and DIR/baseline.jfr, and report CPU samples per thread group.")
+            + " timed run into DIR/PHASE-roundN.jfr and report its CPU time per thread group; validator 0 is recorded"
+            + " for its whole life into DIR/validator0.jfr.")
     Path jfrDir;
 
     /** One preloaded Kafka record. */
@@ -131,6 +132,9 @@ public final class PipelineBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 2) {
             throw new IllegalArgumentException("--rounds must be at least 2 (a warm-up round, then measured ones)");
+        }
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
         }
         Path work = Files.createTempDirectory("aot-bench-pipeline-");
         System.out.println("starting Kafka and Cassandra (child JVMs) ...");
@@ -152,7 +156,6 @@ public final class PipelineBench implements Callable<Integer> {
             for (int i = 0; i < 4; i++) {
                 List<String> flags = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
                 if (jfrDir != null && i == 0) {
-                    Files.createDirectories(jfrDir);
                     flags.add("-XX:StartFlightRecording=settings=profile,filename="
                             + jfrDir.toAbsolutePath().resolve("validator0.jfr"));
                 }
@@ -322,7 +325,7 @@ public final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    static double overhead(Map<String, Object> round) {
+    private static double overhead(Map<String, Object> round) {
         @SuppressWarnings("unchecked")
         long withConsensus = (Long) ((Map<String, Object>) round.get("consensus")).get("queryable_tx_per_s");
         @SuppressWarnings("unchecked")
@@ -349,9 +352,6 @@ public final class PipelineBench implements Callable<Integer> {
     private Map<String, Object> measuredRun(String phase, int round, KafkaConsumer<byte[], byte[]> committed,
             CqlSession session, String keyspace, StackCpu cpu, ChainProgress chain) throws Exception {
         Path jfrFile = jfrDir == null ? null : jfrDir.resolve(phase + "-round" + round + ".jfr");
-        if (jfrDir != null) {
-            Files.createDirectories(jfrDir);
-        }
         JfrThreadProfile profile = jfrDir == null ? null : JfrThreadProfile.start(jfrFile);
         AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
         PreparedStatement lookup = session.prepare("SELECT tx_id FROM " + keyspace + ".transactions_by_id WHERE tx_id = ?");
@@ -508,7 +508,8 @@ public final class PipelineBench implements Callable<Integer> {
                     PaymentSimulator.SimulatedTx tx = sim.next();
                     String id = tx.payment().getTxId();
                     long appendMs = System.currentTimeMillis();
-                    p.send(new ProducerRecord<>(Topic.TERMINAL_TX.nameIn(target.namespace()), null, appendMs, tx.key(), tx.value()),
+                    p.send(new ProducerRecord<>(Topic.TERMINAL_TX.nameIn(target.namespace()), null, appendMs, tx.key(),
+                                    tx.value()),
                             (m, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);

@@ -16,8 +16,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Every committed transaction becomes a {@link CommittedTransaction}; one the ledger refused (funds, refund bounds,
  * unknown wallet, ...) also goes to the rejection topic with its reason, stage {@code ledger}, so every refusal of the
- * platform is in one place. A {@code DUPLICATE_TX} outcome is a resubmission after a failover of a transaction
- * committed before: it is neither a new transaction nor a refusal of one, so it is only counted.
+ * platform is in one place. A {@code DUPLICATE_TX} outcome is a transaction submitted again (the ingest job's replay
+ * after a restore) that was committed before: it is neither a new transaction nor a refusal of one, so it is only
+ * counted.
  */
 public final class CommittedTxFunction extends ProcessFunction<CommittedTx, CommittedTransaction> {
 
