@@ -54,6 +54,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.sink.TwoPhaseCommittingStatefulSink;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -90,7 +91,6 @@ class LedgerIngestJobIT {
     private static final String ORPHAN_REFUND = "orphan-refund-1";
     private static final Ed25519PrivateKeyParameters REVOKED_KEY = new Ed25519PrivateKeyParameters(new byte[32], 0);
 
-    /** Trips one injected failure in the sink per test run (the MiniCluster runs in this JVM). */
     /** One injected failure in each region of the job: the ingest pipeline's sink and the store job's topic writer. */
     static final AtomicBoolean INGEST_FAIL_ONCE = new AtomicBoolean();
     static final AtomicLong INGEST_WRITES_BEFORE_FAILURE = new AtomicLong();
@@ -195,17 +195,17 @@ class LedgerIngestJobIT {
             try {
                 int target = traffic.expectedCommitted.size();
                 if (fault == Fault.VALIDATOR_KILLED) {
-                    net.readBlocks(1, blocks -> txCount(blocks) >= target / 4, WAIT);
+                    awaitChain(job, net, blocks -> txCount(blocks) >= target / 4);
                     net.kill(0); // the first validator in the sink's list: the one it submits to
-                    net.readBlocks(1, blocks -> txCount(blocks) >= target / 2, WAIT);
+                    awaitChain(job, net, blocks -> txCount(blocks) >= target / 2);
                     net.start(0);
                 }
                 Set<String> committedIds = new HashSet<>();
-                List<WireCodec.CommittedBlock> blocks = net.readBlocks(1, bs -> {
+                List<WireCodec.CommittedBlock> blocks = awaitChain(job, net, bs -> {
                     bs.stream().skip(Math.max(0, bs.size() - 1)).forEach(b -> b.block().txs()
                             .forEach(tx -> committedIds.add(txId(tx))));
                     return committedIds.size() >= target;
-                }, WAIT);
+                });
                 if (fault == Fault.TASK_FAILURES) {
                     assertThat(INGEST_FAIL_ONCE.get()).as("the injected failure in the ingest pipeline happened")
                             .isFalse();
@@ -221,6 +221,31 @@ class LedgerIngestJobIT {
             } finally {
                 job.cancel().get();
             }
+        }
+    }
+
+    /**
+     * The chain from validator 1 once {@code done} holds; when it does not in time, the failure names the job's status
+     * and, for a job that ended, its cause (restarts exhausted by unexpected failures would otherwise show only as
+     * "the injected failure did not happen").
+     */
+    private static List<WireCodec.CommittedBlock> awaitChain(JobClient job, ValidatorTestnet net,
+            java.util.function.Predicate<List<WireCodec.CommittedBlock>> done) throws Exception {
+        try {
+            return net.readBlocks(1, done, WAIT);
+        } catch (AssertionError timeout) {
+            JobStatus status = job.getJobStatus().get();
+            String cause = "";
+            if (status.isGloballyTerminalState()) {
+                try {
+                    job.getJobExecutionResult().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    cause = "; it ended with: " + org.apache.flink.util.ExceptionUtils.stringifyException(e.getCause());
+                }
+            }
+            throw new AssertionError(timeout.getMessage() + "; the Flink job is " + status + cause
+                    + "; ingest writes left before the injected failure: " + INGEST_WRITES_BEFORE_FAILURE.get(),
+                    timeout);
         }
     }
 

@@ -66,7 +66,12 @@ final class ValidatorTestnet implements AutoCloseable {
         return HexFormat.of().formatHex(NodeConfig.readKey(layout.endorserKey()).seed());
     }
 
-    /** Committed blocks from height 1, read from validator {@code i}, until {@code done} holds or the time is up. */
+    /**
+     * Committed blocks from height 1, read from validator {@code i}, until {@code done} holds.
+     *
+     * @throws AssertionError when {@code timeout} passes first, naming how far the chain got (a caller that went on
+     *         with a partial chain would fail later on a misleading assertion, as a CI run once did)
+     */
     List<WireCodec.CommittedBlock> readBlocks(int i, Predicate<List<WireCodec.CommittedBlock>> done, Duration timeout)
             throws Exception {
         List<WireCodec.CommittedBlock> blocks = new ArrayList<>();
@@ -81,6 +86,11 @@ final class ValidatorTestnet implements AutoCloseable {
                     blocks.add(b);
                 }
             }
+        }
+        if (!done.test(blocks)) {
+            long txs = blocks.stream().mapToLong(b -> b.block().txs().size()).sum();
+            throw new AssertionError("validator " + i + ": the awaited chain state did not come within " + timeout
+                    + " (" + blocks.size() + " blocks, " + txs + " transactions read)");
         }
         return blocks;
     }
