@@ -106,13 +106,14 @@ public final class WireCodec {
     }
 
     public void writeHeader(CanonicalWriter w, BlockHeader h) {
-        w.string(h.chainId()).i64(h.height()).i64(h.timeMillis()).optionalHash(h.lastBlockId()).hash(h.txRoot())
+        w.string(h.chainId()).i64(h.height()).i64(h.timeMillis()).optionalHash(h.lastBlockId())
+                .optionalHash(h.lastCommitHash()).hash(h.txRoot())
                 .hash(h.appHash()).string(h.proposerAddress()).hash(h.validatorSetHash()).i32(h.txCount());
     }
 
     public BlockHeader readHeader(CanonicalReader r) throws MalformedException {
-        return new BlockHeader(r.string(limits.maxChainIdBytes()), r.i64(), r.i64(), r.optionalHash(), r.hash(),
-                r.hash(), r.string(64), r.hash(), r.i32());
+        return new BlockHeader(r.string(limits.maxChainIdBytes()), r.i64(), r.i64(), r.optionalHash(),
+                r.optionalHash(), r.hash(), r.hash(), r.string(64), r.hash(), r.i32());
     }
 
     public void writeBlock(CanonicalWriter w, Block b) {

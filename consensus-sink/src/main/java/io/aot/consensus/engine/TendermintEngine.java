@@ -164,6 +164,10 @@ public final class TendermintEngine {
             drop("duplicate");
             return;
         }
+        if (!p.block().bodyMatchesHeader()) {
+            drop("body-mismatch"); // not the block its signed id names: nothing about that id is learned from it
+            return;
+        }
         if (p.block().height() != height
                 || !validators.get(p.proposerIndex()).publicKey().verify(p.signBytes(config.chainId()), p.signature())) {
             drop("bad-proposal-signature");
@@ -252,6 +256,10 @@ public final class TendermintEngine {
     public void onCommittedBlock(Block block, CommitCertificate certificate) {
         if (block.height() != height) {
             drop(block.height() < height ? "old-height" : "sync-gap");
+            return;
+        }
+        if (!block.bodyMatchesHeader()) {
+            drop("body-mismatch");
             return;
         }
         String why = certificate.verify(config.chainId(), validators, height, block.id());
@@ -558,13 +566,18 @@ public final class TendermintEngine {
         List<byte[]> candidates = ctx.reapTxs(config.maxBlockTxs(), config.maxBlockBytes());
         List<byte[]> txs = app.prepareProposal(height, candidates, config.maxBlockBytes());
         long time = Math.max(ctx.nowMillis(), lastBlockTimeMillis + 1);
-        BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId, MerkleTree.root(txs),
+        BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId,
+                lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs),
                 app.lastAppHash(), validators.get(selfIndex).address(), validators.hash(), txs.size());
         return new Block(header, txs, lastCommit);
     }
 
-    /** valid(v) of the paper: the block extends our chain correctly and the application accepts it. */
+    /**
+     * valid(v) of the paper: the block extends our chain correctly and the application accepts it. Cached by block id,
+     * which commits to the whole block: only blocks whose body matches their header get here.
+     */
     private boolean valid(Block block) {
+        assert block.bodyMatchesHeader() : "checked on entry";
         return validity.computeIfAbsent(block.id(), id -> checkValid(block));
     }
 
@@ -579,7 +592,6 @@ public final class TendermintEngine {
                 && isValidator(h.proposerAddress())
                 && block.txs().size() <= config.maxBlockTxs()
                 && block.txBytes() <= config.maxBlockBytes()
-                && block.txsMatchHeader()
                 && lastCommitValid(block);
         if (!ok) {
             drop("invalid-block");

@@ -24,6 +24,16 @@ public record Block(BlockHeader header, List<byte[]> txs, CommitCertificate last
         return header.txCount() == txs.size() && MerkleTree.root(txs).equals(header.txRoot());
     }
 
+    /**
+     * The header commits to exactly this body: these transactions and this last commit. A block that fails this is
+     * not the block its id names (anyone can pair a genuine signed header with another body), so it is dropped before
+     * anything about the id is cached or stored.
+     */
+    public boolean bodyMatchesHeader() {
+        return java.util.Objects.equals(header.lastCommitHash(), lastCommit == null ? null : lastCommit.hash())
+                && txsMatchHeader();
+    }
+
     public long txBytes() {
         long n = 0;
         for (byte[] tx : txs) {

@@ -1,5 +1,6 @@
 package io.aot.consensus.types;
 
+import io.aot.consensus.codec.CanonicalWriter;
 import io.aot.consensus.crypto.Hash;
 import java.util.BitSet;
 import java.util.List;
@@ -28,6 +29,16 @@ public record CommitCertificate(long height, int round, Hash blockId, List<Signa
         CheckedSignatures NONE = (round, s) -> false;
 
         boolean contains(int round, Signature signature);
+    }
+
+    /** What a block header commits to as its last commit: every field, every signature in order. */
+    public Hash hash() {
+        CanonicalWriter w = CanonicalWriter.domain("aot/commit/v1").i64(height).i32(round).hash(blockId)
+                .i32(signatures.size());
+        for (Signature s : signatures) {
+            w.i32(s.validatorIndex()).bytes(s.signature());
+        }
+        return w.sha256();
     }
 
     /** Null if the certificate proves the commit; otherwise why not. */

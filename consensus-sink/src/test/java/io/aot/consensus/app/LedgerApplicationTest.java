@@ -45,7 +45,7 @@ class LedgerApplicationTest {
     }
 
     private static BlockHeader header(long h, List<byte[]> txs, Hash appHash) {
-        return new BlockHeader("c", h, 1000 * h, null, MerkleTree.root(txs), appHash, "a", Hash.ZERO, txs.size());
+        return new BlockHeader("c", h, 1000 * h, null, null, MerkleTree.root(txs), appHash, "a", Hash.ZERO, txs.size());
     }
 
     @Test

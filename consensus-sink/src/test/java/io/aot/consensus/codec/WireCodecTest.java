@@ -25,7 +25,7 @@ class WireCodecTest {
         List<byte[]> txs = List.of("a=1".getBytes(StandardCharsets.UTF_8), "b=2".getBytes(StandardCharsets.UTF_8));
         CommitCertificate last = new CommitCertificate(1, 0, Hash.sha256(new byte[] {1}),
                 List.of(new CommitCertificate.Signature(0, new byte[64])));
-        return new Block(new BlockHeader("c", 2, 99, Hash.sha256(new byte[] {1}), MerkleTree.root(txs),
+        return new Block(new BlockHeader("c", 2, 99, Hash.sha256(new byte[] {1}), null, MerkleTree.root(txs),
                 Hash.sha256(new byte[] {2}), "addr", Hash.sha256(new byte[] {3}), 2), txs, last);
     }
 
@@ -60,7 +60,7 @@ class WireCodecTest {
         byte[] status = codec.encodeMessage(new WireCodec.Status(1));
         assertThatThrownBy(() -> codec.decodeMessage(Arrays.copyOf(status, status.length + 1)))
                 .hasMessageContaining("trailing");
-        byte[] hugeCount = new CanonicalWriter().u8(WireCodec.COMMITTED_BLOCK).string("c").i64(1).i64(1).u8(0)
+        byte[] hugeCount = new CanonicalWriter().u8(WireCodec.COMMITTED_BLOCK).string("c").i64(1).i64(1).u8(0).u8(0)
                 .hash(Hash.ZERO).hash(Hash.ZERO).string("a").hash(Hash.ZERO).i32(0).i32(Integer.MAX_VALUE).toByteArray();
         assertThatThrownBy(() -> codec.decodeMessage(hugeCount)).hasMessageContaining("transaction count");
     }

@@ -526,7 +526,8 @@ public final class Simulation {
             List<byte[]> txs = new ArrayList<>(honest.block().txs());
             txs.add(("byzantine" + index + "=r" + honest.round()).getBytes(StandardCharsets.UTF_8));
             Hash root = invalid ? Hash.sha256(new byte[] {42}) : MerkleTree.root(txs);
-            BlockHeader forged = new BlockHeader(h.chainId(), h.height(), h.timeMillis(), h.lastBlockId(), root,
+            BlockHeader forged = new BlockHeader(h.chainId(), h.height(), h.timeMillis(), h.lastBlockId(),
+                    h.lastCommitHash(), root,
                     h.appHash(), h.proposerAddress(), h.validatorSetHash(), txs.size());
             Block block = new Block(forged, txs, honest.block().lastCommit());
             byte[] sig = key.sign(Proposal.signBytes(CHAIN_ID, honest.height(), honest.round(), honest.validRound(),

@@ -26,7 +26,7 @@ class FileBlockStoreTest {
 
     private static Block block(long h) {
         List<byte[]> txs = List.of(("k" + h + "=v").getBytes(StandardCharsets.UTF_8));
-        return new Block(new BlockHeader("c", h, h, null, MerkleTree.root(txs), Hash.ZERO, "a", Hash.ZERO, 1), txs, null);
+        return new Block(new BlockHeader("c", h, h, null, null, MerkleTree.root(txs), Hash.ZERO, "a", Hash.ZERO, 1), txs, null);
     }
 
     private static CommitCertificate cert(Block b) {

@@ -111,9 +111,10 @@ public final class SingleNodeLedgerFunction extends KeyedProcessFunction<Integer
         List<byte[]> txs = ledger.prepareProposal(next, pending, Long.MAX_VALUE);
         pending.clear();
         Hash appHashBefore = ledger.lastAppHash();
-        BlockHeader header = new BlockHeader(chainId, next, nowMs, lastBlockId, MerkleTree.root(txs), appHashBefore,
-                "single-node-baseline", Hash.sha256("single-node-baseline".getBytes(StandardCharsets.UTF_8)),
-                txs.size());
+        // No certificate here: the baseline has no votes, so no last commit either.
+        BlockHeader header = new BlockHeader(chainId, next, nowMs, lastBlockId, null, MerkleTree.root(txs),
+                appHashBefore, "single-node-baseline",
+                Hash.sha256("single-node-baseline".getBytes(StandardCharsets.UTF_8)), txs.size());
         Application.BlockResult result = ledger.finalizeBlock(header, txs);
         ledger.commit();
         assert ledger.lastCommittedHeight() == next : "heights advance by one per block";
