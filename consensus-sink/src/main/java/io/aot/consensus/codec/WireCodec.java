@@ -14,7 +14,10 @@ import java.util.List;
 
 /**
  * Byte encoding of consensus messages and stored blocks, on the canonical primitives. Decoding is bounded by
- * {@link Limits}: a peer cannot make us allocate more than a frame's worth, and an unknown type is an error.
+ * {@link Limits}: a peer cannot make us allocate more than a frame's worth, and an unknown type is an error. Every
+ * numeric field is range-checked here, before any handler sees it: heights from 1, rounds from 0, a valid round in
+ * {@code -1..round-1}, indexes and counts from 0, times from 0, a block at the height of the message that carries it.
+ * What needs the validator set (an index below its size, a proposer's turn) is the engine's check.
  */
 public final class WireCodec {
 
@@ -112,8 +115,9 @@ public final class WireCodec {
     }
 
     public BlockHeader readHeader(CanonicalReader r) throws MalformedException {
-        return new BlockHeader(r.string(limits.maxChainIdBytes()), r.i64(), r.i64(), r.optionalHash(),
-                r.optionalHash(), r.hash(), r.hash(), r.string(64), r.hash(), r.i32());
+        return new BlockHeader(r.string(limits.maxChainIdBytes()), atLeast(r.i64(), 1, "block height"),
+                atLeast(r.i64(), 0, "block time"), r.optionalHash(), r.optionalHash(), r.hash(), r.hash(), r.string(64),
+                r.hash(), atLeast(r.i32(), 0, "transaction count"));
     }
 
     public void writeBlock(CanonicalWriter w, Block b) {
@@ -143,8 +147,8 @@ public final class WireCodec {
         Object message = switch (type) {
             case PROPOSAL -> readProposal(r);
             case VOTE -> readVote(r);
-            case STATUS -> new Status(r.i64());
-            case COMMITTED_BLOCK -> new CommittedBlock(readBlock(r), readCertificate(r));
+            case STATUS -> new Status(atLeast(r.i64(), 1, "status height"));
+            case COMMITTED_BLOCK -> readCommittedBlock(r);
             case MEMPOOL_BATCH -> readMempoolBatch(r);
             case MEMPOOL_BATCH_HELD -> new MempoolBatchHeld(r.bytes(64));
             default -> throw new MalformedException("unknown message type " + type);
@@ -166,9 +170,33 @@ public final class WireCodec {
 
     public CommittedBlock decodeCommittedBlock(byte[] bytes) throws MalformedException {
         CanonicalReader r = new CanonicalReader(bytes);
-        CommittedBlock c = new CommittedBlock(readBlock(r), readCertificate(r));
+        CommittedBlock c = readCommittedBlock(r);
         r.expectEnd();
         return c;
+    }
+
+    private CommittedBlock readCommittedBlock(CanonicalReader r) throws MalformedException {
+        Block block = readBlock(r);
+        CommitCertificate certificate = readCertificate(r);
+        if (certificate.height() != block.height()) {
+            throw new MalformedException("certificate for height " + certificate.height() + " with block "
+                    + block.height());
+        }
+        return new CommittedBlock(block, certificate);
+    }
+
+    private static long atLeast(long value, long min, String what) throws MalformedException {
+        if (value < min) {
+            throw new MalformedException(what + " " + value + " below " + min);
+        }
+        return value;
+    }
+
+    private static int atLeast(int value, int min, String what) throws MalformedException {
+        if (value < min) {
+            throw new MalformedException(what + " " + value + " below " + min);
+        }
+        return value;
     }
 
     public Vote readVote(CanonicalReader r) throws MalformedException {
@@ -178,16 +206,24 @@ public final class WireCodec {
             case 2 -> VoteType.PRECOMMIT;
             default -> throw new MalformedException("unknown vote type " + code);
         };
-        return new Vote(type, r.i64(), r.i32(), r.optionalHash(), r.i32(), r.bytes(64));
+        return new Vote(type, atLeast(r.i64(), 1, "vote height"), atLeast(r.i32(), 0, "vote round"), r.optionalHash(),
+                atLeast(r.i32(), 0, "validator index"), r.bytes(64));
     }
 
     public Proposal readProposal(CanonicalReader r) throws MalformedException {
-        long height = r.i64();
-        int round = r.i32();
-        int validRound = r.i32();
-        int proposer = r.i32();
+        long height = atLeast(r.i64(), 1, "proposal height");
+        int round = atLeast(r.i32(), 0, "proposal round");
+        int validRound = atLeast(r.i32(), -1, "valid round");
+        if (validRound >= round) {
+            throw new MalformedException("valid round " + validRound + " not below round " + round);
+        }
+        int proposer = atLeast(r.i32(), 0, "proposer index");
         byte[] signature = r.bytes(64);
-        return new Proposal(height, round, validRound, readBlock(r), proposer, signature);
+        Block block = readBlock(r);
+        if (block.height() != height) {
+            throw new MalformedException("proposal for height " + height + " with block " + block.height());
+        }
+        return new Proposal(height, round, validRound, block, proposer, signature);
     }
 
     public Block readBlock(CanonicalReader r) throws MalformedException {
@@ -198,17 +234,20 @@ public final class WireCodec {
             txs.add(r.bytes(limits.maxTxBytes()));
         }
         CommitCertificate last = r.bool() ? readCertificate(r) : null;
+        if (last != null && last.height() != h.height() - 1) {
+            throw new MalformedException("last commit for height " + last.height() + " in block " + h.height());
+        }
         return new Block(h, txs, last);
     }
 
     public CommitCertificate readCertificate(CanonicalReader r) throws MalformedException {
-        long height = r.i64();
-        int round = r.i32();
+        long height = atLeast(r.i64(), 1, "certificate height");
+        int round = atLeast(r.i32(), 0, "certificate round");
         Hash id = r.hash();
         int n = r.count(ValidatorSet.MAX_VALIDATORS, "signature count");
         List<CommitCertificate.Signature> sigs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            sigs.add(new CommitCertificate.Signature(r.i32(), r.bytes(64)));
+            sigs.add(new CommitCertificate.Signature(atLeast(r.i32(), 0, "signer index"), r.bytes(64)));
         }
         return new CommitCertificate(height, round, id, sigs);
     }

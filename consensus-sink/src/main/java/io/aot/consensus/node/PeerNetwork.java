@@ -20,7 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 /**
  * Validator-to-validator TCP. Each validator dials every peer and sends on that connection; it receives on the
@@ -42,7 +41,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final KeyPair key;
     private final ValidatorSet validators;
     private final int selfIndex;
-    private final BiConsumer<Integer, byte[]> deliver;
+    private final FrameHandler deliver;
     private final ServerSocket server;
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -50,7 +49,7 @@ public final class PeerNetwork implements AutoCloseable {
     private volatile boolean closed;
 
     public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
-            Map<Integer, InetSocketAddress> peers, BiConsumer<Integer, byte[]> deliver) throws IOException {
+            Map<Integer, InetSocketAddress> peers, FrameHandler deliver) throws IOException {
         this.chainId = chainId;
         this.key = key;
         this.validators = validators;
@@ -71,6 +70,13 @@ public final class PeerNetwork implements AutoCloseable {
                 t.start();
             }
         });
+    }
+
+    /** Takes each authenticated inbound frame; may block (TCP back-pressure on a fast peer). */
+    @FunctionalInterface
+    public interface FrameHandler {
+        /** @return false if the frame broke the protocol: the peer's connection is closed (it may dial again) */
+        boolean deliver(int peerIndex, byte[] frame);
     }
 
     /** Queue a frame for one peer; false (and counted) if its queue is full. */
@@ -138,7 +144,10 @@ public final class PeerNetwork implements AutoCloseable {
             }
             socket.setSoTimeout(0);
             while (!closed) {
-                deliver.accept(peer, Frames.read(in));
+                if (!deliver.deliver(peer, Frames.read(in))) {
+                    count("peer-disconnected-bad-frame");
+                    return; // a bad frame costs the sender its connection, never this node
+                }
             }
         } catch (Frames.FrameTooLargeException e) {
             count("frame-too-large");

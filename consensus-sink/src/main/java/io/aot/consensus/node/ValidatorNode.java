@@ -184,27 +184,28 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
-    private void onPeerFrame(int peer, byte[] frame) {
+    /** On the peer's reader thread. False (the peer is disconnected) for a frame that breaks the protocol. */
+    private boolean onPeerFrame(int peer, byte[] frame) {
         Object message;
         try {
             message = codec.decodeMessage(frame);
         } catch (CanonicalReader.MalformedException e) {
             malformedFrames.incrementAndGet();
-            return;
+            return false;
         }
         if (message instanceof WireCodec.MempoolBatch batch) {
             // On this peer's reader thread: the mempool is thread-safe, and the consensus loop stays free.
-            admitGossipedBatch(peer, batch);
-            return;
+            return admitGossipedBatch(peer, batch);
         }
         if (message instanceof WireCodec.MempoolBatchHeld held) {
             Replication r = awaitingReplication.get(java.nio.ByteBuffer.wrap(held.batchSignature()));
             if (r != null) {
                 r.heldBy(peer);
             }
-            return;
+            return true;
         }
         post(() -> handlePeerMessage(peer, message));
+        return true;
     }
 
     private void handlePeerMessage(int peer, Object message) {
@@ -213,8 +214,10 @@ public final class ValidatorNode implements AutoCloseable {
         } else if (message instanceof Vote v) {
             engine.onVote(v);
         } else if (message instanceof WireCodec.Status s) {
+            // The peer's next height: send it what it misses, from our store (the codec refused heights below 1).
             long mine = store.height();
-            for (long h = s.height(); h <= mine && h < s.height() + SYNC_BATCH_BLOCKS; h++) {
+            long last = s.height() > mine ? 0 : Math.min(mine, s.height() + SYNC_BATCH_BLOCKS - 1); // no overflow
+            for (long h = s.height(); h <= last; h++) {
                 BlockStore.Entry e = store.load(h);
                 network.send(peer, codec.encodeMessage(new WireCodec.CommittedBlock(e.block(), e.certificate())));
             }
@@ -377,17 +380,17 @@ public final class ValidatorNode implements AutoCloseable {
      * then it joins this mempool and the peer hears that this validator holds it. Without room (and not already held),
      * no answer: the peer's client is told to retry, and the same batch comes again.
      */
-    private void admitGossipedBatch(int peer, WireCodec.MempoolBatch batch) {
+    private boolean admitGossipedBatch(int peer, WireCodec.MempoolBatch batch) {
         PublicKey endorser;
         try {
             endorser = PublicKey.of(batch.endorserKey());
         } catch (IllegalArgumentException e) {
             malformedFrames.incrementAndGet();
-            return;
+            return false;
         }
         if (!endorsedByGenesisEndorser(endorser, batch.txs(), batch.signature())) {
             malformedFrames.incrementAndGet();
-            return;
+            return false; // an honest peer forwards only batches it checked the same way
         }
         long bytes = 0;
         for (byte[] tx : batch.txs()) {
@@ -395,13 +398,14 @@ public final class ValidatorNode implements AutoCloseable {
         }
         if (!mempool.hasRoomFor(batch.txs().size(), bytes) && !mempool.holdsAll(batch.txs())) {
             gossipedBatchesDropped.incrementAndGet();
-            return;
+            return true;
         }
         String sender = endorser.address();
         for (byte[] tx : batch.txs()) {
             mempool.add(tx, sender); // ADDED, DUPLICATE (held or committed), or REJECTED by the origin's own check
         }
         network.send(peer, codec.encodeMessage(new WireCodec.MempoolBatchHeld(batch.signature())));
+        return true;
     }
 
     /** One Ed25519 signature over the whole batch by an endorser key listed in genesis. */
