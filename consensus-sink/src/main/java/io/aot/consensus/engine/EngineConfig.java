@@ -3,15 +3,23 @@ package io.aot.consensus.engine;
 /**
  * Bounds and timing of one engine. {@code maxRoundsAhead}: messages for rounds further ahead than this are dropped, so
  * a faulty peer cannot make us compute proposers for round 2^31 or keep state for millions of rounds.
+ * {@code synchrony}: the chain's PBTS bounds on block time (from genesis, the same on every validator).
  */
 public record EngineConfig(String chainId, TimeoutConfig timeouts, int maxBlockTxs, long maxBlockBytes,
-        int maxBufferedFutureMessages, int maxRoundsAhead) {
+        int maxBufferedFutureMessages, int maxRoundsAhead, SynchronyParams synchrony) {
 
     public static EngineConfig defaults(String chainId) {
-        return new EngineConfig(chainId, TimeoutConfig.defaults(), 10_000, 4L << 20, 10_000, 1_000);
+        return new EngineConfig(chainId, TimeoutConfig.defaults(), 10_000, 4L << 20, 10_000, 1_000,
+                SynchronyParams.defaults());
     }
 
     public EngineConfig withTimeouts(TimeoutConfig t) {
-        return new EngineConfig(chainId, t, maxBlockTxs, maxBlockBytes, maxBufferedFutureMessages, maxRoundsAhead);
+        return new EngineConfig(chainId, t, maxBlockTxs, maxBlockBytes, maxBufferedFutureMessages, maxRoundsAhead,
+                synchrony);
+    }
+
+    public EngineConfig withSynchrony(SynchronyParams s) {
+        return new EngineConfig(chainId, timeouts, maxBlockTxs, maxBlockBytes, maxBufferedFutureMessages, maxRoundsAhead,
+                s);
     }
 }

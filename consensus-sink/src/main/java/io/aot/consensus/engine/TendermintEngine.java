@@ -66,6 +66,8 @@ public final class TendermintEngine {
 
     // Tree maps: every iteration order is fixed, so every replica and every replay acts the same.
     private final Map<Integer, Proposal> proposals = new TreeMap<>();
+    /** This validator's clock when each round's proposal arrived: PBTS's timeliness is judged against it. */
+    private final Map<Integer, Long> proposalReceivedAtMs = new HashMap<>();
     private final Map<Integer, VoteSet> prevotes = new TreeMap<>();
     private final Map<Integer, VoteSet> precommits = new TreeMap<>();
     private final TreeMap<Integer, BitSet> sendersByRound = new TreeMap<>();
@@ -184,6 +186,7 @@ public final class TendermintEngine {
             return;
         }
         proposals.put(p.round(), p);
+        proposalReceivedAtMs.put(p.round(), ctx.nowMillis());
         senders(p.round()).set(p.proposerIndex());
         evaluate();
     }
@@ -288,6 +291,7 @@ public final class TendermintEngine {
             if (signature != null) {
                 Proposal p = new Proposal(height, round, validRound, proposal, selfIndex, signature);
                 proposals.put(round, p);
+                proposalReceivedAtMs.put(round, ctx.nowMillis());
                 senders(round).set(selfIndex);
                 ctx.broadcastProposal(p);
             }
@@ -297,14 +301,22 @@ public final class TendermintEngine {
         evaluate();
     }
 
-    /** Lines 22-27: upon PROPOSAL(h, r, v, -1) from proposer(h, r) while step = propose. */
+    /**
+     * Lines 22-27: upon PROPOSAL(h, r, v, -1) from proposer(h, r) while step = propose. With proposer-based timestamps
+     * (CometBFT's PBTS), a validator that is not locked also requires v's time to be timely against its own clock
+     * ({@link SynchronyParams}); a re-proposal (line 28) carries a polka instead, which f+1 honest validators gave.
+     */
     private void uponProposalInPropose() {
         Proposal p = proposals.get(round);
         if (step != Step.PROPOSE || p == null || p.validRound() != -1) {
             return;
         }
         Block v = p.block();
-        boolean accept = valid(v) && (lockedRound == -1 || lockedValue.id().equals(v.id()));
+        boolean timely = config.synchrony().isTimely(v.header().timeMillis(), proposalReceivedAtMs.get(round), round);
+        if (lockedRound == -1 && !timely) {
+            drop("untimely-proposal");
+        }
+        boolean accept = valid(v) && (lockedRound == -1 ? timely : lockedValue.id().equals(v.id()));
         broadcastVote(VoteType.PREVOTE, accept ? v.id() : null);
         step = Step.PREVOTE;
     }
@@ -485,6 +497,7 @@ public final class TendermintEngine {
         validValue = null;
         validRound = -1;
         proposals.clear();
+        proposalReceivedAtMs.clear();
         prevotes.clear();
         precommits.clear();
         sendersByRound.clear();
@@ -565,7 +578,8 @@ public final class TendermintEngine {
     private Block createBlock() {
         List<byte[]> candidates = ctx.reapTxs(config.maxBlockTxs(), config.maxBlockBytes());
         List<byte[]> txs = app.prepareProposal(height, candidates, config.maxBlockBytes());
-        long time = Math.max(ctx.nowMillis(), lastBlockTimeMillis + 1);
+        // Strictly after the last block (validity); the last block was timely, so far from overflowing.
+        long time = Math.max(ctx.nowMillis(), Math.addExact(lastBlockTimeMillis, 1));
         BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId,
                 lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs),
                 app.lastAppHash(), validators.get(selfIndex).address(), validators.hash(), txs.size());

@@ -1,5 +1,6 @@
 package io.aot.consensus.node;
 
+import io.aot.consensus.engine.SynchronyParams;
 import io.aot.consensus.crypto.Ed25519Keys.PublicKey;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
@@ -15,10 +16,12 @@ import java.util.Properties;
 
 /**
  * The chain's genesis, identical on every validator: chain id, validators (consensus key, power, name), ingestion
- * endorser keys, and the application's initial state. Stored as {@code genesis.properties}.
+ * endorser keys, the application's initial state and the synchrony bounds of block time. Stored as
+ * {@code genesis.properties}; {@code synchrony.precision_ms} and {@code synchrony.message_delay_ms} default to
+ * {@link SynchronyParams#defaults()}.
  */
 public record Genesis(String chainId, List<Validator> validators, List<String> validatorNames, List<PublicKey> endorsers,
-        String initialAppState) {
+        String initialAppState, SynchronyParams synchrony) {
 
     public ValidatorSet validatorSet() {
         return ValidatorSet.of(validators);
@@ -36,6 +39,8 @@ public record Genesis(String chainId, List<Validator> validators, List<String> v
             p.setProperty("endorser." + i + ".pub_key", endorsers.get(i).hex());
         }
         p.setProperty("app_state", initialAppState);
+        p.setProperty("synchrony.precision_ms", Long.toString(synchrony.precisionMs()));
+        p.setProperty("synchrony.message_delay_ms", Long.toString(synchrony.messageDelayMs()));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "AOT chain genesis: identical on every validator");
         }
@@ -61,7 +66,18 @@ public record Genesis(String chainId, List<Validator> validators, List<String> v
         for (int i = 0; p.getProperty("endorser." + i + ".pub_key") != null; i++) {
             endorsers.add(PublicKey.fromHex(p.getProperty("endorser." + i + ".pub_key")));
         }
-        return new Genesis(chainId, validators, names, endorsers, p.getProperty("app_state", ""));
+        SynchronyParams defaults = SynchronyParams.defaults();
+        SynchronyParams synchrony;
+        try {
+            synchrony = new SynchronyParams(
+                    Long.parseLong(p.getProperty("synchrony.precision_ms", Long.toString(defaults.precisionMs()))),
+                    Long.parseLong(p.getProperty("synchrony.message_delay_ms",
+                            Long.toString(defaults.messageDelayMs()))));
+            ValidatorSet.of(validators); // the set's own bounds: size, distinct keys, total power
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return new Genesis(chainId, validators, names, endorsers, p.getProperty("app_state", ""), synchrony);
     }
 
     private static String require(Properties p, String key) throws IOException {

@@ -61,7 +61,7 @@ public final class Testnet {
         }
         KeyPair endorser = KeyPair.generate(random);
         Genesis genesis = new Genesis(chainId, members, names, List.<PublicKey>of(endorser.publicKey()),
-                ledger == null ? "kv" : "ledger");
+                ledger == null ? "kv" : "ledger", io.aot.consensus.engine.SynchronyParams.defaults());
         var set = genesis.validatorSet();
         Map<Integer, InetSocketAddress> peers = new TreeMap<>();
         for (int i = 0; i < validators; i++) {

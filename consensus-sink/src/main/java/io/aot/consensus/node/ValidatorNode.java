@@ -106,7 +106,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, new FileSignerStore(config.dataDir().resolve("signer.bin")));
         EngineConfig engineConfig = new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
-                32L << 20, 10_000, 1_000);
+                32L << 20, 10_000, 1_000, genesis.synchrony());
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
         this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),

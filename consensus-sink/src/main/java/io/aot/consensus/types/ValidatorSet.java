@@ -17,6 +17,11 @@ public final class ValidatorSet {
 
     /** Bound on validators: keeps vote sets, certificates and priority arithmetic small. */
     public static final int MAX_VALIDATORS = 150;
+    /**
+     * Bound on the total voting power, CometBFT's {@code MaxTotalVotingPower} (MaxInt64 / 8): quorum products
+     * ({@code power * 3}) and proposer priorities (within +-2 total per validator) then never overflow a long.
+     */
+    public static final long MAX_TOTAL_VOTING_POWER = Long.MAX_VALUE / 8;
 
     private final List<Validator> validators;
     private final long[] priorities;
@@ -28,7 +33,11 @@ public final class ValidatorSet {
         this.priorities = priorities;
         long total = 0;
         for (Validator v : validators) {
-            total = Math.addExact(total, v.votingPower());
+            total += v.votingPower(); // each <= MAX_TOTAL_VOTING_POWER, at most 150: no overflow
+        }
+        if (total > MAX_TOTAL_VOTING_POWER) {
+            throw new IllegalArgumentException("total voting power " + total + " above " + MAX_TOTAL_VOTING_POWER
+                    + " (MaxInt64 / 8, as CometBFT bounds it)");
         }
         this.totalPower = total;
         CanonicalWriter w = CanonicalWriter.domain("aot/validator-set/v1").i32(validators.size());
@@ -79,13 +88,18 @@ public final class ValidatorSet {
         return totalPower;
     }
 
-    /** More than two thirds of the total power: a quorum (2f+1 of 3f+1 equal validators). */
+    /**
+     * More than two thirds of the total power: a quorum (2f+1 of 3f+1 equal validators). {@code power} is a sum of
+     * distinct members' powers, so at most the total: both products stay below 3/8 of MaxInt64.
+     */
     public boolean isQuorum(long power) {
+        assert power >= 0 && power <= totalPower : "a sum of distinct members' powers";
         return power * 3 > totalPower * 2;
     }
 
     /** More than one third: at least one honest validator is among them (f+1). */
     public boolean isOneThirdPlus(long power) {
+        assert power >= 0 && power <= totalPower : "a sum of distinct members' powers";
         return power * 3 > totalPower;
     }
 

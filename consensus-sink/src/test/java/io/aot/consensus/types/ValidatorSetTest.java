@@ -58,7 +58,31 @@ class ValidatorSetTest {
         KeyPair k = keys(1).get(0);
         assertThatThrownBy(() -> ValidatorSet.of(List.of(new Validator(k.publicKey(), 1), new Validator(k.publicKey(), 2))))
                 .hasMessageContaining("duplicate");
-        assertThatThrownBy(() -> new Validator(k.publicKey(), 0)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> new Validator(k.publicKey(), 0)).hasMessageContaining("voting power must be 1..");
+    }
+
+    /**
+     * Fault 7 of the Byzantine issue: four validators of 1.2e18 (or 1e18) each made {@code power * 3} overflow, and one of them
+     * alone counted as a quorum. The total is capped at MaxInt64 / 8 as CometBFT does, and at the cap every quorum
+     * decision is still exact.
+     */
+    @Test
+    void totalPowerIsCappedAndQuorumsAtTheCapAreExact() {
+        List<KeyPair> k = keys(4);
+        assertThatThrownBy(() -> ValidatorSet.of(k.stream().map(x -> new Validator(x.publicKey(),
+                1_000_000_000_000_000_000L)).toList())).hasMessageContaining("above " + ValidatorSet.MAX_TOTAL_VOTING_POWER);
+        long each = ValidatorSet.MAX_TOTAL_VOTING_POWER / 4;
+        ValidatorSet set = ValidatorSet.of(k.stream().map(x -> new Validator(x.publicKey(), each)).toList());
+        assertThat(set.isQuorum(each)).as("one of four").isFalse();
+        assertThat(set.isQuorum(2 * each)).as("two of four").isFalse();
+        assertThat(set.isQuorum(3 * each)).as("three of four").isTrue();
+        assertThat(set.isOneThirdPlus(each)).isFalse();
+        assertThat(set.isOneThirdPlus(2 * each)).isTrue();
+        int[] proposals = new int[4];
+        for (int r = 0; r < 400; r++) {
+            proposals[set.proposerIndex(r % 40)]++;
+        }
+        assertThat(proposals).as("equal powers propose in turn").containsOnly(100);
     }
 
     @Test
