@@ -60,6 +60,30 @@ public final class WireCodec {
 
     private final Limits limits;
 
+    /**
+     * Encoded bytes of a proposal or committed-block frame beyond its transactions' own bytes, at most: the message
+     * fields, a header with a chain id and proposer address at their limits, and two certificates of
+     * {@link ValidatorSet#MAX_VALIDATORS} signatures (the block's last commit and, in block sync, its own).
+     */
+    static final int MAX_FRAME_OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 4 + (4 + 64) // type, height, rounds, proposer, signature
+            + (4 + 64) + 8 + 8 + 2 * (1 + 32) + 32 + 32 + (4 + 64) + 32 + 4 // header
+            + 4 + 1 // transaction count, last-commit flag
+            + 2 * (8 + 4 + 32 + 4 + ValidatorSet.MAX_VALIDATORS * (4 + 4 + 64)); // two certificates
+
+    /**
+     * The largest sum of transaction bytes a block of up to {@code maxBlockTxs} transactions may hold so that its
+     * proposal and its block-sync message fit in a frame of {@code maxFrameBytes}: a block that does not fit is
+     * dropped by every receiver, and every proposer would reap the same transactions again (the chain stalls).
+     */
+    public static long maxBlockTxBytes(int maxFrameBytes, int maxBlockTxs) {
+        long bytes = (long) maxFrameBytes - MAX_FRAME_OVERHEAD_BYTES - 4L * maxBlockTxs; // a length per transaction
+        if (bytes <= 0) {
+            throw new IllegalArgumentException(maxBlockTxs + " transactions leave no room in a frame of "
+                    + maxFrameBytes + " bytes");
+        }
+        return bytes;
+    }
+
     public WireCodec(Limits limits) {
         this.limits = limits;
     }

@@ -105,8 +105,7 @@ public final class ValidatorNode implements AutoCloseable {
         Application app = application(genesis, config);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, new FileSignerStore(config.dataDir().resolve("signer.bin")));
-        EngineConfig engineConfig = new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
-                32L << 20, 10_000, 1_000, genesis.synchrony());
+        EngineConfig engineConfig = engineConfig(genesis, config);
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
         this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),
@@ -123,6 +122,18 @@ public final class ValidatorNode implements AutoCloseable {
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The block bounds follow from the frame limit: every block this validator proposes fits in one frame. */
+    static EngineConfig engineConfig(Genesis genesis, NodeConfig config) {
+        int decodable = WireCodec.Limits.defaults().maxBlockTxs();
+        if (config.maxBlockTxs() < 1 || config.maxBlockTxs() > decodable) {
+            throw new IllegalArgumentException("max_block_txs must be 1.." + decodable + " (what peers decode), got "
+                    + config.maxBlockTxs());
+        }
+        return new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
+                WireCodec.maxBlockTxBytes(Frames.MAX_FRAME_BYTES, config.maxBlockTxs()), 10_000, 1_000,
+                genesis.synchrony());
     }
 
     /** The genesis names the application: {@code ledger} (with ledger-genesis.properties) or {@code kv} (tests). */
