@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Transactions waiting for a block. Deduplicated by id (SHA-256 of the bytes), bounded in count and in bytes (a full
- * pool answers {@link Admission#FULL}: back-pressure, the client retries), FIFO per sender, and proposals take
+ * Transactions waiting for a block. Deduplicated by id (SHA-256 of the bytes), bounded in count and in bytes (a batch
+ * without room is refused whole, {@link BatchResult#full}: back-pressure, the client retries), FIFO per sender, and proposals take
  * senders in turn so one busy sender cannot starve the others. Every transaction passes the application's
  * {@code checkTx} on entry; after each commit the committed ones leave, and the rest are checked again against the new
  * state when the application's check reads state ({@link Application#checkTxReadsState}). Thread-safe: clients add
@@ -20,11 +20,12 @@ import java.util.Map;
  */
 public final class Mempool {
 
-    /** What happened to a submitted transaction. */
-    public enum Admission { ADDED, DUPLICATE, FULL, REJECTED }
-
-    /** The outcome with the application's code when it refused. */
-    public record Result(Admission admission, String code) {
+    /**
+     * What {@link #addBatch} did. {@code full}: there was no room for the batch's new transactions, and none of them
+     * was added. Otherwise every transaction of the batch is now held here (added, or already waiting or committed:
+     * duplicates) or refused by the application's deterministic check, which every validator would refuse too.
+     */
+    public record BatchResult(boolean full, int added, int duplicates, int rejected) {
     }
 
     private final Application app;
@@ -55,47 +56,65 @@ public final class Mempool {
         this.maxTxBytes = maxTxBytes;
     }
 
-    /** @param sender who submitted it (an endorser, a client): ordering is FIFO per sender */
-    public synchronized Result add(byte[] tx, String sender) {
-        if (tx.length == 0 || tx.length > maxTxBytes) {
-            return new Result(Admission.REJECTED, "TX_SIZE");
+    /**
+     * Admits a batch whole or not at all: its new transactions all enter, or, without room for all of them, none does
+     * ({@link BatchResult#full}). The room check and the inserts are one critical section, so concurrent batches can
+     * never leave a batch half-admitted (one 200-transaction batch racing seven single ones against room for 206 was
+     * answered "accepted" with none of its transactions held). A batch whose transactions are all held already (sent
+     * again after "not yet replicated") needs no room. The application's check runs outside the lock.
+     *
+     * @param sender who submitted it (an endorser): ordering is FIFO per sender
+     */
+    public BatchResult addBatch(List<byte[]> txs, String sender) {
+        List<Hash> ids = new ArrayList<>(txs.size());
+        for (byte[] tx : txs) {
+            ids.add(Hash.sha256(tx));
         }
-        Hash id = Hash.sha256(tx);
-        if (byId.containsKey(id) || recentlyCommitted.containsKey(id)) {
-            return new Result(Admission.DUPLICATE, "DUPLICATE");
+        boolean[] unknown = new boolean[txs.size()];
+        synchronized (this) {
+            for (int i = 0; i < txs.size(); i++) {
+                unknown[i] = !byId.containsKey(ids.get(i)) && !recentlyCommitted.containsKey(ids.get(i));
+            }
         }
-        if (byId.size() >= maxTxs || bytes + tx.length > maxBytes) {
-            return new Result(Admission.FULL, "MEMPOOL_FULL");
+        boolean[] refused = new boolean[txs.size()];
+        for (int i = 0; i < txs.size(); i++) {
+            byte[] tx = txs.get(i);
+            refused[i] = unknown[i] && (tx.length == 0 || tx.length > maxTxBytes || !app.checkTx(tx).accepted());
         }
-        Application.TxCheck check = app.checkTx(tx);
-        if (!check.accepted()) {
-            return new Result(Admission.REJECTED, check.code());
+        synchronized (this) {
+            int duplicates = 0;
+            int rejected = 0;
+            List<Integer> fresh = new ArrayList<>();
+            java.util.Set<Hash> inBatch = new java.util.HashSet<>();
+            long freshBytes = 0;
+            for (int i = 0; i < txs.size(); i++) {
+                Hash id = ids.get(i);
+                if (byId.containsKey(id) || recentlyCommitted.containsKey(id) || !inBatch.add(id)) {
+                    duplicates++;
+                } else if (refused[i]) {
+                    rejected++;
+                } else {
+                    fresh.add(i);
+                    freshBytes += txs.get(i).length;
+                }
+            }
+            if (byId.size() + fresh.size() > maxTxs || bytes + freshBytes > maxBytes) {
+                return new BatchResult(true, 0, 0, 0);
+            }
+            for (int i : fresh) {
+                insert(ids.get(i), txs.get(i), sender);
+            }
+            assert byId.size() <= maxTxs && bytes <= maxBytes : "bounds hold after a batch";
+            return new BatchResult(false, fresh.size(), duplicates, rejected);
         }
+    }
+
+    private void insert(Hash id, byte[] tx, String sender) {
         byte[] copy = tx.clone();
         byId.put(id, copy);
         bySender.computeIfAbsent(sender, s -> new ArrayDeque<>()).add(id);
         senderById.put(id, sender);
         bytes += copy.length;
-        return new Result(Admission.ADDED, "OK");
-    }
-
-    /**
-     * Whether every one of these transactions is waiting here or was committed recently: a batch sent again (after
-     * "not yet replicated") needs no room, even in a full mempool.
-     */
-    public synchronized boolean holdsAll(List<byte[]> txs) {
-        for (byte[] tx : txs) {
-            Hash id = Hash.sha256(tx);
-            if (!byId.containsKey(id) && !recentlyCommitted.containsKey(id)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code count} more transactions of {@code totalBytes} would fit now (a batch is admitted whole or not). */
-    public synchronized boolean hasRoomFor(int count, long totalBytes) {
-        return byId.size() + count <= maxTxs && bytes + totalBytes <= maxBytes;
     }
 
     /** Up to {@code maxCount} transactions within {@code maxTotalBytes}: senders in turn, each sender's in order. */

@@ -403,18 +403,11 @@ public final class ValidatorNode implements AutoCloseable {
             malformedFrames.incrementAndGet();
             return false; // an honest peer forwards only batches it checked the same way
         }
-        long bytes = 0;
-        for (byte[] tx : batch.txs()) {
-            bytes += tx.length;
-        }
-        if (!mempool.hasRoomFor(batch.txs().size(), bytes) && !mempool.holdsAll(batch.txs())) {
-            gossipedBatchesDropped.incrementAndGet();
+        if (mempool.addBatch(batch.txs(), endorser.address()).full()) {
+            gossipedBatchesDropped.incrementAndGet(); // no "held": the origin's client retries, the batch comes again
             return true;
         }
-        String sender = endorser.address();
-        for (byte[] tx : batch.txs()) {
-            mempool.add(tx, sender); // ADDED, DUPLICATE (held or committed), or REJECTED by the origin's own check
-        }
+        // Every transaction is held here now, or refused by the deterministic check as the origin refused it.
         network.send(peer, codec.encodeMessage(new WireCodec.MempoolBatchHeld(batch.signature())));
         return true;
     }
@@ -435,31 +428,23 @@ public final class ValidatorNode implements AutoCloseable {
         byte[] signature = r.bytes(64);
         int n = r.count(RpcProtocol.MAX_BATCH_TXS, "batch size");
         List<byte[]> txs = new ArrayList<>(n);
-        long bytes = 0;
         for (int i = 0; i < n; i++) {
-            byte[] tx = r.bytes(64 * 1024);
-            txs.add(tx);
-            bytes += tx.length;
+            txs.add(r.bytes(64 * 1024));
         }
         r.expectEnd();
         if (!endorsedByGenesisEndorser(endorser, txs, signature)) {
             return new CanonicalWriter().u8(RpcProtocol.BAD_ENDORSEMENT).i32(0).i32(0).i32(n).toByteArray();
         }
-        if (!mempool.hasRoomFor(n, bytes) && !mempool.holdsAll(txs)) { // held: a retry, to be replicated
+        Mempool.BatchResult admitted = mempool.addBatch(txs, endorser.address());
+        if (admitted.full()) { // nothing of the batch was added: the client sends it again
             return new CanonicalWriter().u8(RpcProtocol.FULL_RETRY).i32(0).i32(0).i32(0).toByteArray();
         }
-        int added = 0;
-        int duplicates = 0;
-        int rejected = 0;
-        String sender = endorser.address();
-        for (byte[] tx : txs) {
-            switch (mempool.add(tx, sender).admission()) {
-                case ADDED -> added++;
-                case DUPLICATE -> duplicates++;
-                default -> rejected++;
-            }
-        }
-        // A retried batch (duplicates here) is gossiped again too: its first attempt may not have reached enough peers.
+        int added = admitted.added();
+        int duplicates = admitted.duplicates();
+        int rejected = admitted.rejected();
+        // ACCEPTED means every transaction is held by f + 1 validators, or refused by the deterministic check that
+        // every validator applies. A retried batch (duplicates here) is gossiped again too: its first attempt may not
+        // have reached enough peers.
         int status = rejected == n || replicated(endorser, signature, txs) ? RpcProtocol.ACCEPTED
                 : RpcProtocol.NOT_REPLICATED_RETRY;
         if (status == RpcProtocol.NOT_REPLICATED_RETRY) {

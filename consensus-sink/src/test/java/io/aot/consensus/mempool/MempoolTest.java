@@ -20,50 +20,101 @@ class MempoolTest {
 
     private final Mempool pool = new Mempool(new KeyValueApplication(), 5, 40, 16);
 
+    private static final Mempool.BatchResult ADDED = new Mempool.BatchResult(false, 1, 0, 0);
+    private static final Mempool.BatchResult DUPLICATE = new Mempool.BatchResult(false, 0, 1, 0);
+    private static final Mempool.BatchResult REFUSED = new Mempool.BatchResult(false, 0, 0, 1);
+    private static final Mempool.BatchResult FULL = new Mempool.BatchResult(true, 0, 0, 0);
+
+    private Mempool.BatchResult add(Mempool pool, String tx, String sender) {
+        return pool.addBatch(List.of(tx(tx)), sender);
+    }
+
     @Test
-    void admitsDedupesAndRefusesWithReasons() {
-        assertThat(pool.add(tx("a1=x"), "a").admission()).isEqualTo(Mempool.Admission.ADDED);
-        assertThat(pool.add(tx("a1=x"), "a").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
-        assertThat(pool.add(tx("no-equals-sign"), "n")).isEqualTo(new Mempool.Result(Mempool.Admission.REJECTED, "MALFORMED"));
-        assertThat(pool.add(tx("a=" + "x".repeat(20)), "a")).isEqualTo(new Mempool.Result(Mempool.Admission.REJECTED, "TX_SIZE"));
-        assertThat(pool.add(new byte[0], "a").admission()).isEqualTo(Mempool.Admission.REJECTED);
+    void admitsDedupesAndRefuses() {
+        assertThat(add(pool, "a1=x", "a")).isEqualTo(ADDED);
+        assertThat(add(pool, "a1=x", "a")).isEqualTo(DUPLICATE);
+        assertThat(add(pool, "no-equals-sign", "n")).as("the application's check").isEqualTo(REFUSED);
+        assertThat(add(pool, "a=" + "x".repeat(20), "a")).as("over the size bound").isEqualTo(REFUSED);
+        assertThat(pool.addBatch(List.of(new byte[0]), "a")).isEqualTo(REFUSED);
         assertThat(pool.size()).isEqualTo(1);
     }
 
     @Test
     void boundedInCountAndBytesWithBackPressure() {
         for (int i = 0; i < 5; i++) {
-            assertThat(pool.add(tx("b" + i + "=x"), "b").admission()).isEqualTo(Mempool.Admission.ADDED);
+            assertThat(add(pool, "b" + i + "=x", "b")).isEqualTo(ADDED);
         }
-        assertThat(pool.add(tx("c=x"), "c").admission()).isEqualTo(Mempool.Admission.FULL);
+        assertThat(add(pool, "c=x", "c")).isEqualTo(FULL);
         pool.update(List.of(tx("b0=x")));
-        assertThat(pool.add(tx("c=x"), "c").admission()).isEqualTo(Mempool.Admission.ADDED);
+        assertThat(add(pool, "c=x", "c")).isEqualTo(ADDED);
 
         Mempool small = new Mempool(new KeyValueApplication(), 100, 10, 16);
-        assertThat(small.add(tx("k1=12345"), "k").admission()).isEqualTo(Mempool.Admission.ADDED);
-        assertThat(small.add(tx("k2=12345"), "k").admission()).isEqualTo(Mempool.Admission.FULL);
+        assertThat(add(small, "k1=12345", "k")).isEqualTo(ADDED);
+        assertThat(add(small, "k2=12345", "k")).isEqualTo(FULL);
         assertThat(small.bytes()).isEqualTo(8);
     }
 
     @Test
-    void aFullPoolStillKnowsWhatItHolds() {
-        for (int i = 0; i < 5; i++) {
-            pool.add(tx("h" + i + "=x"), "h");
-        }
-        assertThat(pool.hasRoomFor(1, 4)).isFalse();
-        assertThat(pool.holdsAll(List.of(tx("h0=x"), tx("h4=x")))).isTrue();
-        assertThat(pool.holdsAll(List.of(tx("h0=x"), tx("new=x")))).isFalse();
+    void aBatchIsAdmittedWholeOrNotAtAllAndAHeldBatchNeedsNoRoom() {
+        assertThat(pool.addBatch(List.of(tx("h0=x"), tx("h1=x"), tx("h2=x"), tx("bad"), tx("h0=x")), "h"))
+                .isEqualTo(new Mempool.BatchResult(false, 3, 1, 1));
+        assertThat(pool.addBatch(List.of(tx("n0=x"), tx("n1=x"), tx("n2=x")), "n"))
+                .as("room for 2 of 3 new: none enters").isEqualTo(new Mempool.BatchResult(true, 0, 0, 0));
+        assertThat(pool.size()).isEqualTo(3);
+        assertThat(pool.addBatch(List.of(tx("n0=x"), tx("n1=x")), "n")).isEqualTo(new Mempool.BatchResult(false, 2, 0, 0));
+        assertThat(pool.addBatch(List.of(tx("h0=x"), tx("n1=x"), tx("bad")), "h"))
+                .as("a full pool still takes a batch it holds").isEqualTo(new Mempool.BatchResult(false, 0, 2, 1));
         pool.update(List.of(tx("h0=x")));
-        assertThat(pool.holdsAll(List.of(tx("h0=x")))).as("committed recently").isTrue();
+        assertThat(pool.addBatch(List.of(tx("h0=x")), "h")).as("committed recently")
+                .isEqualTo(new Mempool.BatchResult(false, 0, 1, 0));
+    }
+
+    /**
+     * Fault 6 of the Byzantine issue, as it was reproduced: one 200-transaction batch racing seven single ones against
+     * room for 206 was answered "accepted" with none of its transactions held. Every batch is now all in or all out.
+     */
+    @Test
+    void concurrentBatchesNeverLeaveOneHalfAdmitted() throws Exception {
+        for (int run = 0; run < 50; run++) {
+            Mempool pool = new Mempool(new KeyValueApplication(), 206, 1 << 20, 64);
+            pool.addBatch(java.util.stream.IntStream.range(0, 6).mapToObj(i -> tx("pre" + i + "=x")).toList(), "p");
+            List<List<byte[]>> batches = new java.util.ArrayList<>();
+            batches.add(java.util.stream.IntStream.range(0, 200).mapToObj(i -> tx("big" + i + "=x")).toList());
+            for (int i = 0; i < 7; i++) {
+                batches.add(List.of(tx("one" + i + "=x")));
+            }
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Mempool.BatchResult>> results = new java.util.ArrayList<>();
+            for (List<byte[]> b : batches) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    return pool.addBatch(b, "e");
+                }));
+            }
+            go.countDown();
+            int added = 0;
+            for (int i = 0; i < batches.size(); i++) {
+                Mempool.BatchResult r = results.get(i).get();
+                if (r.full()) {
+                    assertThat(r.added()).isZero();
+                } else {
+                    assertThat(r.added()).as("a batch not refused is held whole").isEqualTo(batches.get(i).size());
+                    added += r.added();
+                }
+            }
+            threads.shutdown();
+            assertThat(pool.size()).isEqualTo(6 + added).isLessThanOrEqualTo(206);
+        }
     }
 
     @Test
     void reapTakesSendersInTurnAndKeepsEachSendersOrder() {
-        pool.add(tx("a1=x"), "a");
-        pool.add(tx("a2=x"), "a");
-        pool.add(tx("a3=x"), "a");
-        pool.add(tx("b1=x"), "b");
-        pool.add(tx("c1=x"), "c");
+        add(pool, "a1=x", "a");
+        add(pool, "a2=x", "a");
+        add(pool, "a3=x", "a");
+        add(pool, "b1=x", "b");
+        add(pool, "c1=x", "c");
 
         List<String> reaped = pool.reap(10, 1000).stream().map(t -> new String(t, StandardCharsets.UTF_8)).toList();
 
@@ -74,10 +125,10 @@ class MempoolTest {
 
     @Test
     void aCommittedTransactionArrivingLateByGossipIsNotTakenAgain() {
-        assertThat(pool.add(tx("g1=x"), "g").admission()).isEqualTo(Mempool.Admission.ADDED);
+        assertThat(add(pool, "g1=x", "g")).isEqualTo(ADDED);
         pool.update(List.of(tx("g1=x"), tx("g2=x"))); // g2 was committed from another validator's mempool
-        assertThat(pool.add(tx("g1=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
-        assertThat(pool.add(tx("g2=x"), "g").admission()).isEqualTo(Mempool.Admission.DUPLICATE);
+        assertThat(add(pool, "g1=x", "g")).isEqualTo(DUPLICATE);
+        assertThat(add(pool, "g2=x", "g")).isEqualTo(DUPLICATE);
         assertThat(pool.size()).isZero();
     }
 
@@ -85,9 +136,9 @@ class MempoolTest {
     void aCheckThatReadsStateIsRepeatedAfterACommitAndDropsWhatTheNewStateRefuses() {
         WriteOnceKeys app = new WriteOnceKeys(true);
         Mempool stateful = new Mempool(app, 10, 1000, 16);
-        stateful.add(tx("a=1"), "s");
-        stateful.add(tx("a=2"), "t");
-        stateful.add(tx("b=1"), "t");
+        add(stateful, "a=1", "s");
+        add(stateful, "a=2", "t");
+        add(stateful, "b=1", "t");
         assertThat(app.checks).isEqualTo(3);
 
         app.committedKeys.add("a");
@@ -101,9 +152,9 @@ class MempoolTest {
     void aStatelessCheckIsNotRepeatedAfterACommit() {
         WriteOnceKeys app = new WriteOnceKeys(false);
         Mempool stateless = new Mempool(app, 10, 1000, 16);
-        stateless.add(tx("a=1"), "s");
-        stateless.add(tx("b=1"), "s");
-        stateless.add(tx("c=1"), "s");
+        add(stateless, "a=1", "s");
+        add(stateless, "b=1", "s");
+        add(stateless, "c=1", "s");
 
         stateless.update(List.of(tx("a=1")));
 
