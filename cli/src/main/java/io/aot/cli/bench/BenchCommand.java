@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: print figures and write bench/results/<name>.json", "",
             "Built: consensus, ingest, pipeline. Not built yet: analytics (#7), ads (#8)."},
-        subcommands = {ConsensusBench.class, IngestBench.class, PipelineBench.class, AnalyticsBench.class, AdsBench.class})
+        subcommands = {ConsensusBench.class, ByzantineBench.class, IngestBench.class, PipelineBench.class, AnalyticsBench.class, AdsBench.class})
 public final class BenchCommand implements Runnable {
 
     @Override

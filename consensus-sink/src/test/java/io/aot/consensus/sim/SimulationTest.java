@@ -24,6 +24,8 @@ class SimulationTest {
         long heights = 0;
         long simulatedMs = 0;
         long reusedSignatures = 0;
+        long refusedByzantineFrames = 0;
+        int worstRound = 0;
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
             Simulation.Result r = Simulation.run(seed);
             if (!r.ok()) {
@@ -33,12 +35,16 @@ class SimulationTest {
             heights += java.util.Arrays.stream(r.heights()).max().orElse(0);
             simulatedMs += r.simulatedMs();
             reusedSignatures += r.lastCommitSignaturesReused();
+            refusedByzantineFrames += r.byzantineMessagesRefused();
+            worstRound = Math.max(worstRound, r.worstRoundAfterGst());
         }
-        System.out.printf("simulation: %d seeds from %d, %d failed, %d heights, %.0f s simulated, %.1f s wall%n", SEEDS,
-                FIRST_SEED, failures.size(), heights, simulatedMs / 1000.0, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("simulation: %d seeds from %d, %d failed, %d heights, %.0f s simulated, worst round after GST"
+                + " %d, %d Byzantine frames refused by the codec, %.1f s wall%n", SEEDS, FIRST_SEED, failures.size(),
+                heights, simulatedMs / 1000.0, worstRound, refusedByzantineFrames, (System.nanoTime() - t0) / 1e9);
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
         // The invariants held while proposals' last commits were mostly accepted on signatures checked as votes.
         assertThat(reusedSignatures).as("last-commit signatures taken as checked").isPositive();
+        assertThat(refusedByzantineFrames).as("malformed Byzantine frames reached the codec").isPositive();
     }
 
     @Test

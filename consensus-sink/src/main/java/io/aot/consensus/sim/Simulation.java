@@ -1,6 +1,8 @@
 package io.aot.consensus.sim;
 
 import io.aot.consensus.app.KeyValueApplication;
+import io.aot.consensus.codec.CanonicalReader;
+import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
@@ -10,6 +12,7 @@ import io.aot.consensus.engine.ConsensusContext;
 import io.aot.consensus.engine.EngineConfig;
 import io.aot.consensus.engine.InMemoryBlockStore;
 import io.aot.consensus.engine.SignerGuard;
+import io.aot.consensus.engine.SynchronyParams;
 import io.aot.consensus.engine.TendermintEngine;
 import io.aot.consensus.engine.Timeout;
 import io.aot.consensus.engine.TimeoutConfig;
@@ -33,8 +36,16 @@ import java.util.SplittableRandom;
 /**
  * All validators of a chain in one thread, over a simulated network and clock, driven by one seed: same seed, same
  * run, event for event. The network delays, drops, duplicates and reorders messages and applies partitions until the
- * global stabilization time (GST); validators crash and restart from their persisted state; up to f are Byzantine.
- * Every run checks agreement, validity, no honest double-sign, and liveness after GST.
+ * global stabilization time (GST); validators crash and restart from their persisted state, before and after GST;
+ * each honest clock is skewed within the chain's PBTS precision; voting powers may differ; 4, 7 or 10 validators, of
+ * which Byzantine ones holding less than a third of the power act at the message level ({@link Byzantine}). Every
+ * Byzantine message passes through the real {@link WireCodec}, as it would over TCP: what the codec refuses costs the
+ * sender its connection (here: the message), the rest reaches the engines.
+ *
+ * <p>Checked on every decision: agreement (one block id per height among honest validators), validity (the block's
+ * body matches its header and the application accepts it), every certificate verifies against the validator set, no
+ * honest validator signs two different votes for one height, round and step; at the end, liveness after GST (honest
+ * validators reach the target height within the bound) and the worst round a height needed after GST.
  */
 public final class Simulation {
 
@@ -47,7 +58,19 @@ public final class Simulation {
         /** Sends conflicting prevotes and precommits to different peers. */
         DOUBLE_VOTER,
         /** As proposer, proposes a block whose transactions do not match its header, and votes for it. */
-        INVALID_BLOCK_PROPOSER
+        INVALID_BLOCK_PROPOSER,
+        /** Relays every proposal it sees at once with the genuine header and signature but another body (fault 1). */
+        POISONING_RELAY,
+        /** As proposer, re-signs its block at a time far in the future, at MAX, or in the distant past (fault 3). */
+        BAD_TIME_PROPOSER,
+        /** Also sends frames with extreme fields (heights 0 and MAX, rounds MAX, indexes out of range, -1). */
+        MALFORMED_SENDER,
+        /** Replays messages of earlier rounds and heights it saw, to random peers. */
+        REPLAYER,
+        /** Forgets its lock and its signer state every few seconds, so it signs again in rounds it signed in. */
+        AMNESIA,
+        /** Holds every message it sends for 1-5 s, then releases it (also after GST). */
+        WITHHOLDING
     }
 
     /** A fault injected before GST. */
@@ -67,19 +90,44 @@ public final class Simulation {
     record OneWay(int a, int b, long from, long until) implements Fault {
     }
 
+    /**
+     * A crash of a validator and its restart from its durable state. Before GST any validator; after GST only one
+     * whose crash leaves the honest, running validators more than two thirds of the power.
+     */
     record CrashRestart(int node, long from, long until) implements Fault {
     }
 
-    /** One run's parameters, all derived from the seed. */
-    public record Scenario(long seed, int validators, int byzantineCount, Byzantine byzantine, double dropRate,
-            double duplicateRate, long minDelayMs, long maxDelayMs, List<Fault> faults, long gstMs, long targetHeight,
-            long livenessBoundMs) {
+    /**
+     * One run's parameters, all derived from the seed. {@code powers}: each validator's voting power, by index;
+     * Byzantine validators are the highest indexes and hold less than a third of the total. {@code skewMs}: each
+     * validator's clock offset (honest ones within half the PBTS precision, so any two within the precision).
+     */
+    public record Scenario(long seed, int validators, long[] powers, int byzantineCount, Byzantine byzantine,
+            double dropRate, double duplicateRate, long minDelayMs, long maxDelayMs, List<Fault> faults, long gstMs,
+            long[] skewMs, long targetHeight, long livenessBoundMs) {
 
         public static Scenario fromSeed(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
-            int n = r.nextInt(4) == 0 ? 7 : 4;
-            int f = (n - 1) / 3;
-            int byzantineCount = r.nextInt(f + 1);
+            int n = switch (r.nextInt(8)) {
+                case 0, 1 -> 7;
+                case 2 -> 10;
+                default -> 4;
+            };
+            long[] powers = new long[n];
+            boolean equal = r.nextBoolean();
+            for (int i = 0; i < n; i++) {
+                powers[i] = equal ? 10 : 1 + r.nextInt(20);
+            }
+            long total = java.util.Arrays.stream(powers).sum();
+            // The most Byzantine validators (from the top index down) whose power stays below a third.
+            int maxByzantine = 0;
+            long byzantinePower = 0;
+            for (int i = n - 1; i >= 0 && (byzantinePower + powers[i]) * 3 < total; i--) {
+                byzantinePower += powers[i];
+                maxByzantine++;
+            }
+            // Mostly as many Byzantine validators as the power allows; sometimes fewer, or none (crash faults only).
+            int byzantineCount = r.nextInt(4) == 0 ? r.nextInt(maxByzantine + 1) : maxByzantine;
             Byzantine behaviour = Byzantine.values()[r.nextInt(Byzantine.values().length)];
             long gst = 2_000 + r.nextInt(6_000);
             long minDelay = 1 + r.nextInt(20);
@@ -99,30 +147,59 @@ public final class Simulation {
                     default -> faults.add(new CrashRestart(r.nextInt(n), from, until));
                 }
             }
-            return new Scenario(seed, n, byzantineCount, behaviour, r.nextDouble() * 0.3, r.nextDouble() * 0.2,
-                    minDelay, maxDelay, List.copyOf(faults), gst, 6, 120_000);
+            // A crash after GST: of an honest validator whose power, with the Byzantine power, stays below a third.
+            long faultyPower = 0;
+            for (int i = n - byzantineCount; i < n; i++) {
+                faultyPower += powers[i];
+            }
+            if (r.nextInt(3) == 0) {
+                int node = r.nextInt(n - byzantineCount);
+                if ((faultyPower + powers[node]) * 3 < total) {
+                    long from = gst + r.nextInt(3_000);
+                    faults.add(new CrashRestart(node, from, from + 500 + r.nextInt(4_000)));
+                }
+            }
+            long[] skew = new long[n];
+            for (int i = 0; i < n; i++) {
+                skew[i] = r.nextLong(SIM_SYNCHRONY.precisionMs() + 1) - SIM_SYNCHRONY.precisionMs() / 2;
+            }
+            return new Scenario(seed, n, powers, byzantineCount, behaviour, r.nextDouble() * 0.3, r.nextDouble() * 0.2,
+                    minDelay, maxDelay, List.copyOf(faults), gst, skew, 6, 120_000);
         }
 
         @Override
         public String toString() {
-            return "seed " + seed + ": " + validators + " validators, " + byzantineCount + " " + byzantine + ", drop "
-                    + String.format("%.2f", dropRate) + ", dup " + String.format("%.2f", duplicateRate) + ", delay "
-                    + minDelayMs + "-" + maxDelayMs + " ms, GST " + gstMs + " ms, faults " + faults;
+            return "seed " + seed + ": " + validators + " validators, powers " + java.util.Arrays.toString(powers)
+                    + ", " + byzantineCount + " " + byzantine + ", drop " + String.format("%.2f", dropRate) + ", dup "
+                    + String.format("%.2f", duplicateRate) + ", delay " + minDelayMs + "-" + maxDelayMs + " ms, GST "
+                    + gstMs + " ms, clock skews " + java.util.Arrays.toString(skewMs) + " ms, faults " + faults;
         }
     }
 
-    /** What a run found. {@code failure} is null when every check held. */
+    /**
+     * What a run found. {@code failure} is null when every check held. {@code worstRoundAfterGst}: the highest round
+     * in which a height that started after GST was decided (0 = every such height in its first round).
+     */
     public record Result(Scenario scenario, String failure, long[] heights, long simulatedMs, long deliveries,
-            long rounds, long lastCommitSignaturesReused, String diagnostics) {
+            long rounds, long lastCommitSignaturesReused, int worstRoundAfterGst, long byzantineMessagesRefused,
+            String diagnostics) {
         public boolean ok() {
             return failure == null;
         }
     }
 
+    /** The chain's PBTS bounds in the simulation: clocks within 500 ms, proposals within 3 s. */
+    static final SynchronyParams SIM_SYNCHRONY = new SynchronyParams(500, 3_000);
+
+    /** After GST a height is decided within this many rounds: every validator may be a failing proposer once, plus 2. */
+    static int roundBound(int validators) {
+        return validators + 2;
+    }
+
     private static final String CHAIN_ID = "aot-sim";
     private static final long GOSSIP_EVERY_MS = 300;
     private static final long TX_EVERY_MS = 40;
-    private static final int MAX_EVENTS = 5_000_000;
+    private static final int MAX_EVENTS = 2_000_000;
     private static final TimeoutConfig TIMEOUTS = new TimeoutConfig(400, 200, 200, 100, 200, 100, 20);
 
     private final Scenario scenario;
@@ -131,6 +208,11 @@ public final class Simulation {
     private final List<SimNode> nodes = new ArrayList<>();
     private final ValidatorSet genesis;
     private final Map<Long, Hash> decidedByHeight = new HashMap<>();
+    private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
+    /** When each height started (the first honest decision of the height below it), for the round bound. */
+    private final Map<Long, Long> heightStartedAt = new HashMap<>();
+    private int worstRoundAfterGst;
+    private long byzantineMessagesRefused;
     private final Map<String, Hash> honestVotes = new HashMap<>();
     private long now;
     private long seq;
@@ -151,14 +233,24 @@ public final class Simulation {
             keys.add(key);
             members.add(new Validator(key.publicKey(), 10));
         }
-        genesis = ValidatorSet.of(members);
         // Byzantine validators are the last ones by set index: which ones is irrelevant, the proposer order rotates.
+        // Powers and skews are by set index (the set sorts by address), so power goes where the scenario says.
+        ValidatorSet sorted = ValidatorSet.of(members);
+        List<Validator> byIndex = new ArrayList<>();
+        List<KeyPair> keysByIndex = new ArrayList<>();
         for (int i = 0; i < scenario.validators(); i++) {
-            KeyPair key = null;
             for (KeyPair k : keys) {
-                if (genesis.indexOf(k.publicKey()) == i) {
-                    key = k;
+                if (sorted.indexOf(k.publicKey()) == i) {
+                    keysByIndex.add(k);
+                    byIndex.add(new Validator(k.publicKey(), scenario.powers()[i]));
                 }
+            }
+        }
+        genesis = ValidatorSet.of(byIndex);
+        for (int i = 0; i < scenario.validators(); i++) {
+            KeyPair key = keysByIndex.get(i);
+            if (genesis.indexOf(key.publicKey()) != i) {
+                throw new IllegalStateException("sorting by address must not depend on power");
             }
             boolean byzantine = i >= scenario.validators() - scenario.byzantineCount();
             nodes.add(new SimNode(i, key, byzantine));
@@ -173,6 +265,12 @@ public final class Simulation {
         return new Simulation(scenario).execute();
     }
 
+    /** The result of a seed whose run threw (an engine bug, or memory exhausted by a stalled run): a violation. */
+    public static Result crashed(long seed, Throwable e) {
+        Scenario scenario = Scenario.fromSeed(seed);
+        return new Result(scenario, "crashed: " + e, new long[scenario.validators()], 0, 0, 0, 0, 0, 0, "");
+    }
+
     private Result execute() {
         for (SimNode n : nodes) {
             n.boot();
@@ -183,6 +281,11 @@ public final class Simulation {
             if (f instanceof CrashRestart c) {
                 schedule(c.from(), new Crash(c.node()));
                 schedule(c.until(), new Restart(c.node()));
+            }
+        }
+        for (SimNode n : nodes) {
+            if (n.byzantine && scenario.byzantine() == Byzantine.AMNESIA) {
+                schedule(1_000 + random.nextInt(2_000), new Forget(n.index));
             }
         }
         long deadline = scenario.gstMs() + scenario.livenessBoundMs();
@@ -204,6 +307,10 @@ public final class Simulation {
             failure = "liveness: honest validators did not reach height " + scenario.targetHeight() + " within "
                     + scenario.livenessBoundMs() + " ms after GST; heights " + java.util.Arrays.toString(heights());
         }
+        if (failure == null && worstRoundAfterGst > roundBound(scenario.validators())) {
+            failure = "rounds: a height that started after GST needed round " + worstRoundAfterGst + ", bound "
+                    + roundBound(scenario.validators());
+        }
         long rounds = nodes.stream().filter(n -> n.engine != null).mapToLong(n -> n.roundsStarted).sum();
         long reused = nodes.stream().filter(n -> n.engine != null).mapToLong(n -> n.engine.lastCommitSignaturesReused())
                 .sum();
@@ -213,7 +320,8 @@ public final class Simulation {
                     .append(n.engine == null ? " down" : " h=" + n.engine.height() + " r=" + n.engine.round() + " "
                             + n.engine.step() + " dropped " + n.engine.dropped());
         }
-        return new Result(scenario, failure, heights(), now, deliveries, rounds, reused, diag.toString());
+        return new Result(scenario, failure, heights(), now, deliveries, rounds, reused, worstRoundAfterGst,
+                byzantineMessagesRefused, diag.toString());
     }
 
     private long[] heights() {
@@ -286,6 +394,27 @@ public final class Simulation {
         }
     }
 
+    /** AMNESIA: the Byzantine validator restarts with neither its checkpoint (lock) nor its signer state. */
+    private record Forget(int node) implements Action {
+        @Override
+        public void run(Simulation sim) {
+            SimNode n = sim.nodes.get(node);
+            n.checkpoint = null;
+            n.lastSigned = null;
+            n.crash();
+            n.boot();
+            sim.schedule(1_000 + sim.random.nextInt(2_000), this);
+        }
+    }
+
+    /** A message a Byzantine validator held back, released now. */
+    private record Release(int from, int to, Object message) implements Action {
+        @Override
+        public void run(Simulation sim) {
+            sim.schedule(sim.delay(), new Deliver(from, to, message));
+        }
+    }
+
     private record FireTimeout(int node, long epoch, Timeout timeout) implements Action {
         @Override
         public void run(Simulation sim) {
@@ -312,18 +441,25 @@ public final class Simulation {
         }
     }
 
-    /** Peers that missed a decided height ask for it by gossiping their height. */
-    private record Status(long height) {
-    }
-
-    private record CommittedBlock(Block block, CommitCertificate certificate) {
-    }
 
     // ---------------------------------------------------------------- network
 
     private void send(int from, int to, Object message) {
         if (from == to || blocked(from, to)) {
             return;
+        }
+        if (nodes.get(from).byzantine) {
+            // Through the real codec, as over TCP: a frame it refuses costs the sender that message.
+            try {
+                message = codec.decodeMessage(codec.encodeMessage(message));
+            } catch (CanonicalReader.MalformedException e) {
+                byzantineMessagesRefused++;
+                return;
+            }
+            if (scenario.byzantine() == Byzantine.WITHHOLDING) {
+                schedule(1_000 + random.nextInt(4_000), new Release(from, to, message));
+                return;
+            }
         }
         if (now < scenario.gstMs() && random.nextDouble() < scenario.dropRate()) {
             return;
@@ -360,10 +496,21 @@ public final class Simulation {
 
     // ---------------------------------------------------------------- checks
 
-    private void recordDecision(SimNode node, Block block) {
+    private void recordDecision(SimNode node, Block block, CommitCertificate certificate) {
         if (node.byzantine) {
             return;
         }
+        String why = certificate.verify(CHAIN_ID, genesis, block.height(), block.id());
+        if (why != null) {
+            failure = "certificate: validator " + node.index + " decided height " + block.height() + " on a certificate"
+                    + " that does not verify: " + why;
+            return;
+        }
+        Long started = heightStartedAt.get(block.height());
+        if (started != null && started >= scenario.gstMs()) {
+            worstRoundAfterGst = Math.max(worstRoundAfterGst, certificate.round());
+        }
+        heightStartedAt.putIfAbsent(block.height() + 1, now);
         Hash previous = decidedByHeight.putIfAbsent(block.height(), block.id());
         if (previous != null && !previous.equals(block.id())) {
             failure = "agreement: height " + block.height() + " decided as " + previous.shortHex() + " and as "
@@ -371,7 +518,7 @@ public final class Simulation {
             return;
         }
         KeyValueApplication check = new KeyValueApplication();
-        if (!block.txsMatchHeader() || !check.processProposal(block.header(), block.txs())) {
+        if (!block.bodyMatchesHeader() || !check.processProposal(block.header(), block.txs())) {
             failure = "validity: validator " + node.index + " decided an invalid block at height " + block.height();
         }
     }
@@ -402,6 +549,10 @@ public final class Simulation {
         boolean alive;
         long epoch;
         long roundsStarted;
+        /** POISONING_RELAY: the proposals it already relayed a poisoned copy of. */
+        final java.util.Set<String> poisoned = new java.util.HashSet<>();
+        /** REPLAYER: what it received, oldest first, bounded. */
+        final java.util.ArrayDeque<Object> seen = new java.util.ArrayDeque<>();
 
         SimNode(int index, KeyPair key, boolean byzantine) {
             this.index = index;
@@ -425,8 +576,8 @@ public final class Simulation {
             };
             // A Byzantine validator's own engine keeps it in step; its lies are added in broadcast*.
             SignerGuard guard = new SignerGuard(key::sign, guardStore);
-            engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS), genesis, index, guard,
-                    new KeyValueApplication(), store, this);
+            engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
+                    .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), store, this);
             engine.start(checkpoint);
         }
 
@@ -440,19 +591,48 @@ public final class Simulation {
             if (!alive) {
                 return;
             }
+            if (byzantine) {
+                actOnReceived(message);
+            }
             if (message instanceof Proposal p) {
                 engine.onProposal(p);
             } else if (message instanceof Vote v) {
                 engine.onVote(v);
-            } else if (message instanceof Status s) {
+            } else if (message instanceof WireCodec.Status s) {
                 if (s.height() < engine.height()) {
                     BlockStore.Entry e = store.load(s.height());
-                    send(index, from, new CommittedBlock(e.block(), e.certificate()));
+                    send(index, from, new WireCodec.CommittedBlock(e.block(), e.certificate()));
                 }
-            } else if (message instanceof CommittedBlock c) {
+            } else if (message instanceof WireCodec.CommittedBlock c) {
                 engine.onCommittedBlock(c.block(), c.certificate());
             } else {
                 throw new IllegalStateException("unknown message " + message);
+            }
+        }
+
+        /** A Byzantine validator's reaction to what it hears. */
+        private void actOnReceived(Object message) {
+            switch (scenario.byzantine()) {
+                case POISONING_RELAY -> {
+                    // Once per proposal (an empty block's poisoned copy is the block itself, and would loop between
+                    // two relays), and never a copy that is already poisoned.
+                    if (message instanceof Proposal p && p.block().bodyMatchesHeader()
+                            && poisoned.add(p.height() + "/" + p.round() + "/" + p.block().id())) {
+                        Proposal copy = new Proposal(p.height(), p.round(), p.validRound(),
+                                new Block(p.block().header(), List.of(), p.block().lastCommit()), p.proposerIndex(),
+                                p.signature());
+                        for (SimNode peer : nodes) {
+                            send(index, peer.index, copy);
+                        }
+                    }
+                }
+                case REPLAYER -> {
+                    seen.addLast(message);
+                    if (seen.size() > 2_000) {
+                        seen.removeFirst();
+                    }
+                }
+                default -> { }
             }
         }
 
@@ -461,13 +641,51 @@ public final class Simulation {
                 return;
             }
             for (SimNode peer : nodes) {
-                send(index, peer.index, new Status(engine.height()));
+                send(index, peer.index, new WireCodec.Status(engine.height()));
             }
             // Everything we hold to one random peer per tick: every message spreads, at O(messages) per tick.
             int peer = random.nextInt(nodes.size());
             for (Object m : engine.currentHeightMessages()) {
                 send(index, peer, m);
             }
+            if (byzantine && scenario.byzantine() == Byzantine.REPLAYER && !seen.isEmpty()) {
+                Object[] old = seen.toArray();
+                for (int i = 0; i < 20; i++) {
+                    send(index, random.nextInt(nodes.size()), old[random.nextInt(old.length)]);
+                }
+            }
+            if (byzantine && scenario.byzantine() == Byzantine.MALFORMED_SENDER) {
+                for (Object m : malformed()) {
+                    send(index, random.nextInt(nodes.size()), m);
+                }
+            }
+        }
+
+        /** Messages with extreme fields, signed with this validator's key: the codec or the engine must refuse each. */
+        private List<Object> malformed() {
+            long h = engine.height();
+            int r = engine.round();
+            Hash some = Hash.sha256(new byte[] {(byte) random.nextInt()});
+            List<Object> out = new ArrayList<>();
+            out.add(new WireCodec.Status(0));
+            out.add(new WireCodec.Status(-1));
+            out.add(new WireCodec.Status(Long.MAX_VALUE));
+            out.add(signedVote(VoteType.PREVOTE, 0, 0, some));
+            out.add(signedVote(VoteType.PREVOTE, h, Integer.MAX_VALUE, some));
+            out.add(signedVote(VoteType.PRECOMMIT, h, -1, some));
+            out.add(signedVote(VoteType.PRECOMMIT, Long.MAX_VALUE, r, some));
+            out.add(new Vote(VoteType.PREVOTE, h, r, some, Integer.MAX_VALUE, new byte[64]));
+            out.add(new Vote(VoteType.PREVOTE, h, r, some, -1, new byte[64]));
+            BlockStore.Entry last = store.height() > 0 ? store.load(store.height()) : null;
+            if (last != null) {
+                Block b = last.block();
+                out.add(new WireCodec.CommittedBlock(b, new CommitCertificate(b.height() + 1, 0, b.id(),
+                        last.certificate().signatures())));
+                out.add(new WireCodec.CommittedBlock(b, new CommitCertificate(b.height(), Integer.MAX_VALUE, b.id(),
+                        List.of(new CommitCertificate.Signature(Integer.MAX_VALUE, new byte[64])))));
+                out.add(new Proposal(b.height(), r, r, b, index, new byte[64]));
+            }
+            return out;
         }
 
         @Override
@@ -497,7 +715,28 @@ public final class Simulation {
                                 signedVote(VoteType.PRECOMMIT, bad.height(), bad.round(), bad.block().id()));
                     }
                 }
+                case BAD_TIME_PROPOSER -> {
+                    long[] times = {Long.MAX_VALUE, now + 86_400_000L, 1, now + SIM_SYNCHRONY.precisionMs() + 5_000};
+                    Proposal late = retimedProposal(proposal, times[random.nextInt(times.length)]);
+                    for (SimNode peer : nodes) {
+                        send(index, peer.index, late);
+                        send(index, peer.index,
+                                signedVote(VoteType.PREVOTE, late.height(), late.round(), late.block().id()));
+                    }
+                }
+                default -> nodes.forEach(peer -> send(index, peer.index, proposal));
             }
+        }
+
+        /** The same block at another time, re-signed (outside the signer guard: only a faulty node does that). */
+        private Proposal retimedProposal(Proposal honest, long timeMillis) {
+            BlockHeader h = honest.block().header();
+            BlockHeader retimed = new BlockHeader(h.chainId(), h.height(), timeMillis, h.lastBlockId(),
+                    h.lastCommitHash(), h.txRoot(), h.appHash(), h.proposerAddress(), h.validatorSetHash(), h.txCount());
+            Block block = new Block(retimed, honest.block().txs(), honest.block().lastCommit());
+            byte[] sig = key.sign(Proposal.signBytes(CHAIN_ID, honest.height(), honest.round(), honest.validRound(),
+                    block.id()));
+            return new Proposal(honest.height(), honest.round(), honest.validRound(), block, index, sig);
         }
 
         @Override
@@ -516,7 +755,7 @@ public final class Simulation {
                         send(index, peer.index, peer.index % 2 == 0 ? vote : lie);
                     }
                 }
-                case INVALID_BLOCK_PROPOSER -> nodes.forEach(peer -> send(index, peer.index, vote));
+                default -> nodes.forEach(peer -> send(index, peer.index, vote));
             }
         }
 
@@ -550,9 +789,10 @@ public final class Simulation {
             checkpoint = cp;
         }
 
+        /** This validator's clock: the simulated time plus its skew. */
         @Override
         public long nowMillis() {
-            return now;
+            return now + scenario.skewMs()[index];
         }
 
         @Override
@@ -574,7 +814,7 @@ public final class Simulation {
             for (byte[] tx : block.txs()) {
                 mempool.remove(new String(tx, StandardCharsets.UTF_8));
             }
-            recordDecision(this, block);
+            recordDecision(this, block, certificate);
         }
     }
 }
