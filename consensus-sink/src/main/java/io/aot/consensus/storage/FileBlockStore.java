@@ -48,7 +48,7 @@ public final class FileBlockStore implements BlockStore, AutoCloseable {
     private static final int MAX_RECORD_BYTES = 64 << 20;
 
     /** The store's file is damaged before its last record (or is not a block store): refused, not repaired. */
-    public static final class DamagedException extends IOException {
+    public static final class DamagedException extends StartRefusedException {
         private static final long serialVersionUID = 1L;
 
         DamagedException(Path file, String what) {
