@@ -148,18 +148,26 @@ public final class ValidatorClient implements AutoCloseable {
 
     /**
      * Streams committed blocks from {@code fromHeight} on this connection until {@code consumer} returns false. The
-     * connection is used up by the stream.
+     * connection is used up by the stream. Heights must follow on exactly ({@code fromHeight}, +1, +2, ...): a stream
+     * that skips or repeats a height throws {@link IOException} before the block reaches {@code consumer}. The blocks'
+     * certificates and links are the consumer's to check.
      */
     public void subscribe(long fromHeight, Predicate<WireCodec.CommittedBlock> consumer) throws IOException {
         Frames.write(out, new CanonicalWriter().u8(RpcProtocol.SUBSCRIBE).i64(fromHeight).toByteArray());
         out.flush();
-        while (true) {
+        for (long expected = Math.max(1, fromHeight); ; expected++) {
+            WireCodec.CommittedBlock b;
             try {
-                if (!consumer.test(codec.decodeCommittedBlock(Frames.read(in)))) {
-                    return;
-                }
+                b = codec.decodeCommittedBlock(Frames.read(in));
             } catch (MalformedException e) {
                 throw new IOException("bad block in stream: " + e.getMessage());
+            }
+            if (b.block().height() != expected) {
+                throw new IOException("stream sent block " + b.block().height() + " where height " + expected
+                        + " was next");
+            }
+            if (!consumer.test(b)) {
+                return;
             }
         }
     }

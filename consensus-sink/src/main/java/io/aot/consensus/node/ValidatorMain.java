@@ -1,9 +1,16 @@
 package io.aot.consensus.node;
 
+import io.aot.consensus.storage.StartRefusedException;
 import java.nio.file.Path;
 
-/** {@code ValidatorMain --home DIR}: runs one validator until killed; prints its status every few seconds. */
+/**
+ * {@code ValidatorMain --home DIR}: runs one validator until killed; prints its status every few seconds. Exits 78
+ * with one line on stderr when the home's {@code data/} is not safe to run on (see {@link StartRefusedException}).
+ */
 public final class ValidatorMain {
+
+    /** Exit status when the home's data folder is not safe to run on (sysexits.h EX_CONFIG). */
+    public static final int EX_CONFIG = 78;
 
     private ValidatorMain() {
     }
@@ -14,7 +21,15 @@ public final class ValidatorMain {
             System.exit(2);
         }
         NodeConfig config = NodeConfig.read(Path.of(args[1]));
-        ValidatorNode node = new ValidatorNode(config);
+        ValidatorNode node;
+        try {
+            node = new ValidatorNode(config);
+        } catch (StartRefusedException e) {
+            // An operator's problem, not a bug: one line saying what to do, no stack trace.
+            System.err.println("validator refused to start: " + e.getMessage());
+            System.exit(EX_CONFIG);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();

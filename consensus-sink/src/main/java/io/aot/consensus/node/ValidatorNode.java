@@ -18,7 +18,7 @@ import io.aot.consensus.engine.Timeout;
 import io.aot.consensus.mempool.Mempool;
 import io.aot.consensus.storage.FileBlockStore;
 import io.aot.consensus.storage.FileCheckpointStore;
-import io.aot.consensus.storage.FileSignerStore;
+import io.aot.consensus.storage.ValidatorDataDir;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
@@ -33,7 +33,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +62,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final NodeConfig config;
     private final int selfIndex;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
+    private final ValidatorDataDir data;
     private final FileBlockStore store;
     private final FileCheckpointStore checkpoints;
     private final Mempool mempool;
@@ -99,12 +99,12 @@ public final class ValidatorNode implements AutoCloseable {
         if (selfIndex < 0) {
             throw new IOException("this node's key is not a genesis validator: " + key.publicKey().address());
         }
-        Files.createDirectories(config.dataDir());
-        this.store = new FileBlockStore(config.dataDir().resolve("blocks.log"), codec);
-        this.checkpoints = new FileCheckpointStore(config.dataDir().resolve("checkpoint.bin"), codec);
+        this.data = ValidatorDataDir.open(config.dataDir(), codec); // locked: no second process on this home
+        this.store = data.blocks();
+        this.checkpoints = data.checkpoints();
         Application app = application(genesis, config);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
-        SignerGuard guard = new SignerGuard(key::sign, new FileSignerStore(config.dataDir().resolve("signer.bin")));
+        SignerGuard guard = new SignerGuard(key::sign, data.signer());
         EngineConfig engineConfig = engineConfig(genesis, config);
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
@@ -565,6 +565,6 @@ public final class ValidatorNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        store.close();
+        data.close();
     }
 }

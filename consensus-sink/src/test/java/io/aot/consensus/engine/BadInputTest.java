@@ -78,7 +78,8 @@ class BadInputTest {
     @Test
     void anOversizedBlockIsInvalid() {
         TendermintEngine small = new TendermintEngine(
-                new EngineConfig(CHAIN, TimeoutConfig.defaults(), 1, 1 << 20, 100, 100, SynchronyParams.defaults()), validators, -1, null,
+                new EngineConfig(CHAIN, TimeoutConfig.defaults(), 1, 1 << 20, 100, 100, SynchronyParams.defaults()),
+                validators, -1, null,
                 new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext());
         small.start(null);
         int proposer = validators.proposerIndex(0);

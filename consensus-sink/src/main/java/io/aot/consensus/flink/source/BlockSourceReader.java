@@ -80,7 +80,9 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
             return InputStatus.NOTHING_AVAILABLE;
         }
         Block b = f.block().block();
-        assert b.height() == nextToEmit : "blocks are emitted in height order without gaps";
+        if (b.height() != nextToEmit) { // the fetcher checks every height; this guards the emitted sequence itself
+            throw new IllegalStateException("block " + b.height() + " fetched when " + nextToEmit + " is next");
+        }
         String hash = b.id().hex();
         List<byte[]> txs = b.txs();
         CanonicalWriter header = new CanonicalWriter();
@@ -132,7 +134,7 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
             try (ValidatorClient client = new ValidatorClient(settings.chainId(), HostPort.parse(hostPort))) {
                 if (previousId == null && next > 1) {
                     WireCodec.CommittedBlock before = client.block(next - 1);
-                    String why = before == null ? "has no block " + (next - 1) : verify(before, null);
+                    String why = before == null ? "has no block " + (next - 1) : verify(before, next - 1, null);
                     if (why != null) {
                         throw new VerificationException(why);
                     }
@@ -145,7 +147,7 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
                         Thread.sleep(settings.pollEvery().toMillis());
                         continue;
                     }
-                    String why = verify(c, previousId);
+                    String why = verify(c, next, previousId);
                     if (why == null && results.size() != c.block().txs().size()) {
                         why = results.size() + " results for " + c.block().txs().size() + " transactions";
                     }
@@ -184,10 +186,18 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
         available.complete(null);
     }
 
-    /** Null when the block is proven committed and linked; otherwise why not. */
-    private String verify(WireCodec.CommittedBlock c, Hash previousId) {
+    /**
+     * Null when the block is the one asked for and proven committed and linked; otherwise why not. Heights are checked
+     * against the request, not taken from the answer, so a validator cannot make the reader skip or repeat a block
+     * (CometBFT's light client requires adjacent heights the same way, {@code VerifyAdjacent}); the link alone would
+     * not do where there is nothing to link to yet (the first block read, and the block before it).
+     */
+    private String verify(WireCodec.CommittedBlock c, long expectedHeight, Hash previousId) {
         Block b = c.block();
-        String certificate = c.certificate().verify(settings.chainId(), validators, b.height(), b.id());
+        if (b.height() != expectedHeight) {
+            return "served block " + b.height() + " when asked for height " + expectedHeight;
+        }
+        String certificate = c.certificate().verify(settings.chainId(), validators, expectedHeight, b.id());
         if (certificate != null) {
             return certificate;
         }

@@ -1,0 +1,120 @@
+package io.aot.consensus.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aot.consensus.engine.TimeoutConfig;
+import io.aot.localstack.ChildJvm;
+import io.aot.localstack.ChildProcess;
+import io.aot.localstack.FreePorts;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A validator home is safe to start on, with real validator processes (a one-validator chain, which commits alone):
+ * a second process on a running home is refused before it touches {@code data/}, and a home whose signer state is
+ * lost while it holds blocks is refused until the operator restores it.
+ */
+class ValidatorHomeIT {
+
+    private static final String CHAIN = "aot-home-it";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private final List<ChildProcess> processes = new ArrayList<>();
+    private Testnet.Layout layout;
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(p -> p.stop(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aSecondProcessOnARunningHomeIsRefusedWithOneLine() throws Exception {
+        layout = Testnet.init(dir, 1, FreePorts.allocate(2), CHAIN, new TimeoutConfig(500, 250, 250, 100, 250, 100, 50));
+        ChildProcess first = start("first");
+        long before = awaitHeight(3);
+        long blocksBytes = Files.size(home().resolve("data/blocks.log"));
+
+        ChildProcess second = start("second");
+        assertThat(second.awaitExit(WAIT)).as("exit status; log:\n%s", second.logTail(20))
+                .isEqualTo(ValidatorMain.EX_CONFIG);
+        List<String> lines = Files.readAllLines(second.logFile()).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as("one line, no stack trace").hasSize(1);
+        assertThat(lines.get(0)).startsWith("validator refused to start: ")
+                .contains("in use by another validator process (pid " + first.pid() + ")");
+        assertThat(first.isAlive()).isTrue();
+        assertThat(awaitHeight(before + 2)).as("the first one keeps committing").isGreaterThan(before);
+        assertThat(Files.size(home().resolve("data/blocks.log"))).isGreaterThan(blocksBytes);
+    }
+
+    @Test
+    void aHomeWithBlocksButNoSignerStateIsRefusedUntilItIsRestored() throws Exception {
+        layout = Testnet.init(dir, 1, FreePorts.allocate(2), CHAIN, new TimeoutConfig(500, 250, 250, 100, 250, 100, 50));
+        ChildProcess first = start("first");
+        awaitHeight(3);
+        first.stop(Duration.ofSeconds(10));
+        long stopped = Files.size(home().resolve("data/blocks.log"));
+        Path signer = home().resolve("data/signer.bin");
+        Path backup = dir.resolve("signer.bin.backup");
+        Files.move(signer, backup);
+
+        ChildProcess lost = start("lost");
+        assertThat(lost.awaitExit(WAIT)).as("exit status; log:\n%s", lost.logTail(20))
+                .isEqualTo(ValidatorMain.EX_CONFIG);
+        List<String> lines = Files.readAllLines(lost.logFile()).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("signer.bin is missing").contains("holds blocks up to height")
+                .contains("restore signer.bin from a backup");
+        assertThat(Files.size(home().resolve("data/blocks.log"))).as("refused before anything was written")
+                .isEqualTo(stopped);
+
+        Files.move(backup, signer);
+        start("restored");
+        long height = awaitHeight(1);
+        assertThat(awaitHeight(height + 2)).as("commits again with its history back").isGreaterThan(height);
+    }
+
+    private Path home() {
+        return layout.homes().get(0);
+    }
+
+    private ChildProcess start(String name) {
+        List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .toList();
+        ChildProcess p = ChildJvm.named("home-it-" + name).classpath(cp).jvmArgs("-Xmx128m", "-XX:+UseSerialGC")
+                .mainClass(ValidatorMain.class.getName()).args("--home", home().toString()).workDir(home(), false)
+                .logFile(dir.resolve(name + ".log")).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Waits until the validator reports at least {@code height} committed; returns the height it reported. */
+    private long awaitHeight(long height) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            try (ValidatorClient c = new ValidatorClient(CHAIN,
+                    new InetSocketAddress("127.0.0.1", layout.rpcPorts().get(0)))) {
+                seen = c.latestHeight();
+                if (seen >= height) {
+                    return seen;
+                }
+            } catch (java.io.IOException notUpYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("validator at height " + seen + ", not " + height + ", within " + WAIT);
+    }
+}
