@@ -153,6 +153,10 @@ class ChainFollowerIT {
         assertThat(delegated.getGasPricePeb()).isEqualByComparingTo(new BigDecimal(25_000_000_000L));
         assertThat(delegated.getFeeKlay().getAmountMinor()).isEqualByComparingTo(
                 new BigDecimal(25_000_000_000L * 0xd6d8));
+        // the case: 30 % of 1,375,000,000,000,000 peb is the fee payer's; the ledger charges only that
+        assertThat(delegated.getFeePayerShareKlay().getAmountMinor())
+                .isEqualByComparingTo(new BigDecimal("412500000000000"));
+        assertThat(delegated.getChargesTxFee()).isTrue();
         assertThat(delegated.getSenderTxHash()).startsWith("0x").isNotEqualTo(delegated.getTxHash());
         assertThat(delegated.getBlockHash()).isEqualTo(FakeKlaytnNode.blockHash(0));
         assertThat(delegated.getSucceeded()).isTrue();
@@ -162,6 +166,8 @@ class ChainFollowerIT {
         assertThat(own.getFeePayer()).isNull();
         assertThat(own.getFeeRatioPercent()).isNull();
         assertThat(own.getSenderTxHash()).isNull();
+        assertThat(own.getFeePayerShareKlay()).isNull();
+        assertThat(own.getChargesTxFee()).isTrue(); // its first AOT log (log 2; log 1 is another contract's)
         assertThat(own.getAmount().getAmountMinor()).isEqualByComparingTo(new BigDecimal("1000000000000000000"));
     }
 
