@@ -37,8 +37,25 @@ class ChainDecodeCommandTest {
                 + "\"from\": \"0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b\", "
                 + "\"to\": \"0x7b65b75d204abed71587c9e519a89277766ee1d0\", \"value\": \"0xa\", \"nonce\": \"0x4d2\", "
                 + "\"gas\": \"0xf4240\", \"gasPrice\": \"0x19\", \"feePayer\": \"0x5a0043070275d9f6054307ee7348bd660849d90f\", "
-                + "\"feeRatio\": \"0x1e\", \"txHash\": \"0x83a89f4debd8e9d6374b987e25132b3a4030c9cf9ace2fc6e7d1086fcea2ce40\", "
+                + "\"feePayerSigned\": \"true\", \"feeRatio\": \"0x1e\", \"txHash\": \"0x83a89f4debd8e9d6374b987e25132b3a4030c9cf9ace2fc6e7d1086fcea2ce40\", "
                 + "\"senderTxHash\": \"0x4711ed4023e821425968342c1d50063b6bc3176b1792b7075cfeee3656d450f6\"}\n");
+    }
+
+    @Test
+    void aTransactionWithTrailingBytesExitsWith2() {
+        Run r = run("chain", "decode", "0x09f8d68204d219830f4240947b65b75d204abed71587c9e519a89277766ee1d00a94a94f5374fce5edbc8e2a8697c15331677e6ebf0bf845f84325a09f8e49e2ad84b0732984398749956e807e4b526c786af3c5f7416b293e638956a06bf88342092f6ff9fabe31739b2ebfa1409707ce54a54693e91a6b9bb77df0e7945a0043070275d9f6054307ee7348bd660849d90ff845f84326a0f45cf8d7f88c08e6b6ec0b3b562f34ca94283e4689021987abb6b0772ddfd80aa0298fe2c5aeabb6a518f4cbb5ff39631a5d88be505d3923374f65fdcf63c2955b00");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("aot chain decode: 1 trailing byte(s) after the transaction\n");
+    }
+
+    @Test
+    void aSenderOnlySignedFeeDelegatedTransactionHasNoFinalHash() {
+        Run r = run("chain", "decode", "0x09f8808204d219830f4240947b65b75d204abed71587c9e519a89277766ee1d00a94a94f5374fce5edbc8e2a8697c15331677e6ebf0bf845f84325a09f8e49e2ad84b0732984398749956e807e4b526c786af3c5f7416b293e638956a06bf88342092f6ff9fabe31739b2ebfa1409707ce54a54693e91a6b9bb77df0e780c4c3018080");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"feePayerSigned\": \"false\"",
+                        "\"senderTxHash\": \"0x40f8c94e01e07eb5353f6cd4cd3eabd5893215dd53a50ba4b8ff9a447ac51731\"")
+                .doesNotContain("txHash\": ", "\"feePayer\": ");
     }
 
     @Test

@@ -26,8 +26,10 @@ public final class ChainCommand implements Runnable {
     /** {@code aot chain decode RAW_TX_HEX}. */
     @Command(name = "decode", mixinStandardHelpOptions = true,
             description = {"Decode a raw RLP-encoded Klaytn transaction (caver-java) and print it as JSON:",
-                "type, from, to, value, nonce, gas, gasPrice, feePayer, feeRatio (when present), txHash, senderTxHash.",
-                "Exit 2 with a one-line error when the input is not a Klaytn transaction."})
+                "type, from, to, value, nonce, gas, gasPrice, feePayer, feePayerSigned, feeRatio (when present), txHash,",
+                "senderTxHash. A fee-delegated transaction the fee payer has not signed has no txHash yet",
+                "(feePayerSigned false). Exit 2 with a one-line error when the input is not exactly one Klaytn transaction",
+                "(trailing bytes, non-canonical RLP, unsupported type)."})
     static final class Decode implements Callable<Integer> {
         @Parameters(paramLabel = "RAW_TX_HEX", description = "0x-prefixed (or bare) hex of the signed transaction.")
         String raw;

@@ -65,7 +65,7 @@ public final class CaverKlaytnRpc implements KlaytnRpc {
             List<ChainLog> logs = new ArrayList<>();
             if (t.getLogs() != null) {
                 for (KlayLogs.Log l : t.getLogs()) {
-                    logs.add(new ChainLog((int) hexLong(l.getLogIndexRaw(), "log.logIndex"), address(l.getAddress(), "log.address"),
+                    logs.add(new ChainLog(hexInt(l.getLogIndexRaw(), "log.logIndex"), address(l.getAddress(), "log.address"),
                             List.copyOf(l.getTopics()), l.getData() == null ? "0x" : l.getData()));
                 }
             }
@@ -73,15 +73,28 @@ public final class CaverKlaytnRpc implements KlaytnRpc {
             boolean delegated = feePayer != null && !feePayer.isEmpty() && !feePayer.equals("0x")
                     && !feePayer.equals("0x0000000000000000000000000000000000000000");
             String price = t.getEffectiveGasPrice() != null ? t.getEffectiveGasPrice() : t.getGasPrice();
-            out.add(new ChainReceipt(hash(t.getTransactionHash(), "receipt.transactionHash"),
-                    (int) hexLong(t.getTransactionIndex(), "receipt.transactionIndex"),
+            String txHash = hash(t.getTransactionHash(), "receipt.transactionHash");
+            // Kaia receipts: status 1 = success, anything else failed (the reason is in txError). A failed
+            // transaction's state changes, its logs included, are reverted: logs beside a failure are not a receipt.
+            boolean succeeded = hexBig(t.getStatus(), "receipt.status").equals(BigInteger.ONE);
+            if (!succeeded && !logs.isEmpty()) {
+                throw new ChainDataException("receipt " + txHash + " has status " + t.getStatus() + " (failed) but carries "
+                        + logs.size() + " log(s)");
+            }
+            Integer feeRatio = null;
+            if (t.getFeeRatio() != null && !t.getFeeRatio().isEmpty()) {
+                feeRatio = hexInt(t.getFeeRatio(), "receipt.feeRatio");
+                if (feeRatio < 1 || feeRatio > 99) { // Kaia docs, partial fee delegation: "valid range is 1 to 99"
+                    throw new ChainDataException("receipt.feeRatio " + t.getFeeRatio() + " is outside 1..99");
+                }
+            }
+            out.add(new ChainReceipt(txHash, hexInt(t.getTransactionIndex(), "receipt.transactionIndex"),
                     hash(t.getBlockHash(), "receipt.blockHash"), required(t.getType(), "receipt.type"),
                     address(t.getFrom(), "receipt.from"), t.getTo() == null ? null : t.getTo().toLowerCase(),
-                    delegated ? address(feePayer, "receipt.feePayer") : null,
-                    t.getFeeRatio() == null || t.getFeeRatio().isEmpty() ? null : (int) hexLong(t.getFeeRatio(), "receipt.feeRatio"),
+                    delegated ? address(feePayer, "receipt.feePayer") : null, feeRatio,
                     hexLong(t.getGasUsed(), "receipt.gasUsed"), hexBig(price, "receipt.gasPrice"),
                     t.getSenderTxHash() == null ? null : hash(t.getSenderTxHash(), "receipt.senderTxHash"),
-                    "0x1".equals(t.getStatus()), List.copyOf(logs)));
+                    succeeded, List.copyOf(logs)));
         }
         return out;
     }
@@ -116,21 +129,41 @@ public final class CaverKlaytnRpc implements KlaytnRpc {
         return v;
     }
 
-    static long hexLong(String v, String field) {
-        return hexBig(v, field).longValueExact();
+    /** A QUANTITY ({@link #hexBig}) that fits a Java int. */
+    static int hexInt(String v, String field) {
+        BigInteger q = hexBig(v, field);
+        if (q.bitLength() > 31) {
+            throw new ChainDataException(field + " " + v + " is beyond an int");
+        }
+        return q.intValue();
     }
 
+    /** A QUANTITY ({@link #hexBig}) that fits a Java long. */
+    static long hexLong(String v, String field) {
+        BigInteger q = hexBig(v, field);
+        if (q.bitLength() > 63) {
+            throw new ChainDataException(field + " " + v + " is beyond a long");
+        }
+        return q.longValue();
+    }
+
+    /**
+     * A JSON-RPC QUANTITY, by the Ethereum JSON-RPC "hex value encoding" rule that Kaia's API follows: {@code 0x} and
+     * the most compact hex digits, zero as {@code 0x0}; at most 256 bits (go-ethereum's and Kaia's hexutil.Big).
+     * Refused as a garbage answer ({@link ChainDataException}, the follower retries): no digits ({@code 0x}), a
+     * missing prefix, a sign ({@code 0x-1}, {@code 0x+1}), a non-hex digit, and leading zeros ({@code 0x01}): the
+     * spec says "WRONG: 0x0400 (no leading zeroes allowed)" and hexutil refuses them, so a node never writes one.
+     */
     static BigInteger hexBig(String v, String field) {
         required(v, field);
-        if (!v.startsWith("0x") || v.length() < 3 || v.length() > 66) {
-            throw new ChainDataException(field + " is not a hex quantity: " + v);
+        if (!QUANTITY.matcher(v).matches()) {
+            throw new ChainDataException(field + " is not a JSON-RPC quantity (0x, compact hex digits): " + v);
         }
-        try {
-            return new BigInteger(v.substring(2), 16);
-        } catch (NumberFormatException e) {
-            throw new ChainDataException(field + " is not a hex quantity: " + v);
-        }
+        return new BigInteger(v.substring(2), 16);
     }
+
+    private static final java.util.regex.Pattern QUANTITY =
+            java.util.regex.Pattern.compile("0x(0|[1-9a-fA-F][0-9a-fA-F]{0,63})");
 
     static String hash(String v, String field) {
         required(v, field);

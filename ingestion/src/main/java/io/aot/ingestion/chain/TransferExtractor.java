@@ -16,6 +16,12 @@ import java.util.List;
  * types 0x09, 0x0a, 0x11, 0x12, 0x31, 0x32, ...), gas used and gas price. A pure function of the block and its
  * receipts, so a re-read block gives the same records.
  *
+ * <p>Transfers are per log, the fee is per transaction (Kaia docs, Fee Delegation and Partial Fee Delegation: the fee
+ * payer pays the fee, or {@code feeRatio} % of it, the sender the rest). Every record of a transaction carries the
+ * transaction's fee figures, and exactly one, its first AOT Transfer log, has {@code chargesTxFee}: the ledger charges
+ * the fee payer's share ({@link #feePayerSharePeb}) to the transaction's sender with that record only. A mint (from
+ * 0x0) or burn (to 0x0) is published like any transfer; the ledger books it against the token's supply account.
+ *
  * <p>A fee-delegated transaction that moved no AOT (a KLAY transfer whose gas someone paid) does not touch the AOT
  * ledger and is not published.
  */
@@ -44,7 +50,10 @@ public final class TransferExtractor {
                 throw new ChainDataException("receipt " + r.txHash() + " names block " + r.blockHash() + ", not "
                         + block.hash());
             }
-            for (KlaytnRpc.ChainLog log : r.logs()) {
+            List<KlaytnRpc.ChainLog> logs = new ArrayList<>(r.logs());
+            logs.sort(Comparator.comparingInt(KlaytnRpc.ChainLog::logIndex)); // the fee rides on the lowest log index
+            boolean feeCharged = false;
+            for (KlaytnRpc.ChainLog log : logs) {
                 if (!tokenContract.equals(log.address()) || log.topics().size() != 3
                         || !TRANSFER_TOPIC.equalsIgnoreCase(log.topics().get(0))) {
                     continue;
@@ -58,6 +67,9 @@ public final class TransferExtractor {
                 if (fee.compareTo(MAX_AMOUNT) > 0 || r.gasUsed() < 0) {
                     throw new ChainDataException("gas figures of " + r.txHash() + " are out of range");
                 }
+                BigInteger feePayerShare = feePayerSharePeb(fee, r.from(), r.feePayer(), r.feeRatioPercent());
+                boolean chargesTxFee = !feeCharged;
+                feeCharged = true;
                 out.add(ChainTransfer.newBuilder()
                         .setTransferId(r.txHash() + ":" + log.logIndex())
                         .setTxHash(r.txHash())
@@ -82,10 +94,26 @@ public final class TransferExtractor {
                         .setConfirmations((int) Math.min(Integer.MAX_VALUE, Math.max(0, headBlock - block.number())))
                         .setObservedAtMillis(observedAt)
                         .setSenderTxHash(r.feePayer() == null ? null : r.senderTxHash())
+                        .setFeePayerShareKlay(feePayerShare == null ? null
+                                : new Money(new BigDecimal(feePayerShare), Currency.KLAY))
+                        .setChargesTxFee(chargesTxFee)
                         .build());
             }
         }
         return out;
+    }
+
+    /**
+     * The fee payer's share of a transaction's fee (peb), or null when there is no separate fee payer (none, or the
+     * sender is its own fee payer). Kaia's {@code CalcFeeWithRatio}: feePayer = fee x feeRatio / 100, rounded down;
+     * the sender pays the remainder. Without a ratio (full delegation) the fee payer pays it all.
+     */
+    static BigInteger feePayerSharePeb(BigInteger feePeb, String sender, String feePayer, Integer feeRatioPercent) {
+        if (feePayer == null || feePayer.equalsIgnoreCase(sender)) {
+            return null;
+        }
+        return feeRatioPercent == null ? feePeb
+                : feePeb.multiply(BigInteger.valueOf(feeRatioPercent)).divide(BigInteger.valueOf(100));
     }
 
     private static BigInteger word(String hex, String field) {

@@ -153,6 +153,10 @@ class ChainFollowerIT {
         assertThat(delegated.getGasPricePeb()).isEqualByComparingTo(new BigDecimal(25_000_000_000L));
         assertThat(delegated.getFeeKlay().getAmountMinor()).isEqualByComparingTo(
                 new BigDecimal(25_000_000_000L * 0xd6d8));
+        // the case: 30 % of 1,375,000,000,000,000 peb is the fee payer's; the ledger charges only that
+        assertThat(delegated.getFeePayerShareKlay().getAmountMinor())
+                .isEqualByComparingTo(new BigDecimal("412500000000000"));
+        assertThat(delegated.getChargesTxFee()).isTrue();
         assertThat(delegated.getSenderTxHash()).startsWith("0x").isNotEqualTo(delegated.getTxHash());
         assertThat(delegated.getBlockHash()).isEqualTo(FakeKlaytnNode.blockHash(0));
         assertThat(delegated.getSucceeded()).isTrue();
@@ -162,6 +166,8 @@ class ChainFollowerIT {
         assertThat(own.getFeePayer()).isNull();
         assertThat(own.getFeeRatioPercent()).isNull();
         assertThat(own.getSenderTxHash()).isNull();
+        assertThat(own.getFeePayerShareKlay()).isNull();
+        assertThat(own.getChargesTxFee()).isTrue(); // its first AOT log (log 2; log 1 is another contract's)
         assertThat(own.getAmount().getAmountMinor()).isEqualByComparingTo(new BigDecimal("1000000000000000000"));
     }
 
@@ -197,6 +203,9 @@ class ChainFollowerIT {
                 .containsExactlyElementsOf(expectedIds(0, 19));
     }
 
+    /** Where the garbage test's chain ends: beyond the head the last fault leaves (3 + 2 x its ordinal). */
+    private static final int LAST = 3 + 2 * FakeKlaytnNode.Fault.values().length + 2;
+
     @Test
     void anUnreachableNodeAndGarbageAnswersAreRetriedNeverPublished(KafkaBroker kafka) throws Exception {
         Topics t = topics(kafka);
@@ -216,12 +225,18 @@ class ChainFollowerIT {
                 run.start();
                 awaitPublished(reports, 3);
 
-                for (FakeKlaytnNode.Fault fault : List.of(FakeKlaytnNode.Fault.HTTP_500, FakeKlaytnNode.Fault.NOT_JSON,
-                        FakeKlaytnNode.Fault.RPC_ERROR, FakeKlaytnNode.Fault.WRONG_BLOCK_HASH, FakeKlaytnNode.Fault.BAD_HEX)) {
+                for (FakeKlaytnNode.Fault fault : FakeKlaytnNode.Fault.values()) {
+                    if (fault == FakeKlaytnNode.Fault.NONE) {
+                        continue;
+                    }
                     int before = reports.problems.size();
                     node.fault(fault);
                     node.head(3 + 2 * fault.ordinal()); // the chain grows while the node misbehaves
                     awaitProblems(reports, before + 2);
+                    if (fault.compareTo(FakeKlaytnNode.Fault.PLUS_SIGN_QUANTITY) >= 0) {
+                        assertThat(reports.problems.get(reports.problems.size() - 1)).as("%s", fault)
+                                .containsPattern("^bad answer from the node: (receipt|log)[. ]");
+                    }
                     long publishedBefore = reports.last();
                     Thread.sleep(300);
                     assertThat(reports.last()).as("nothing published while the node answers %s", fault)
@@ -234,16 +249,16 @@ class ChainFollowerIT {
                 int before = reports.problems.size();
                 awaitProblems(reports, before + 2);
                 assertThat(reports.problems.get(reports.problems.size() - 1)).startsWith("node unreachable");
-                node.head(15);
+                node.head(LAST);
                 node.restart();
-                awaitPublished(reports, 15);
+                awaitPublished(reports, LAST);
                 done.set(true);
                 run.join(WAIT.toMillis());
             }
         }
         assertThat(failures).isEmpty();
-        assertThat(readTransfers(kafka, t.transfers(), 32)).extracting(ChainTransfer::getTransferId)
-                .containsExactlyElementsOf(expectedIds(0, 15));
+        assertThat(readTransfers(kafka, t.transfers(), 2 * (LAST + 1))).extracting(ChainTransfer::getTransferId)
+                .containsExactlyElementsOf(expectedIds(0, LAST));
     }
 
     @Test

@@ -25,7 +25,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class FakeKlaytnNode implements AutoCloseable {
 
-    enum Fault { NONE, HTTP_500, NOT_JSON, RPC_ERROR, WRONG_BLOCK_HASH, BAD_HEX }
+    /**
+     * Garbage a node (or a proxy in front of it) can answer. The quantity faults break the JSON-RPC QUANTITY rule in a
+     * receipt: a sign ({@code 0x+d6d8}, {@code 0x-2}), a leading zero ({@code "status": "0x01"}); a failed status with
+     * the transaction's logs still attached is not a receipt either.
+     */
+    enum Fault { NONE, HTTP_500, NOT_JSON, RPC_ERROR, WRONG_BLOCK_HASH, BAD_HEX, PLUS_SIGN_QUANTITY, MINUS_SIGN_QUANTITY,
+        LEADING_ZERO_STATUS, FAILED_STATUS_WITH_LOGS }
 
     static final String TOKEN = "0x1a3bd3f4c4ab0d1e2f3a4b5c6d7e8f9012345678";
 
@@ -127,7 +133,14 @@ final class FakeKlaytnNode implements AutoCloseable {
 
     private static String fill(String template, long n, Fault f) {
         String blockHash = f == Fault.WRONG_BLOCK_HASH ? sha("elsewhere" + n) : blockHash(n);
-        return template.replace("${blockHash}", blockHash)
+        String t = switch (f) {
+            case PLUS_SIGN_QUANTITY -> template.replace("\"gasUsed\": \"0xd6d8\"", "\"gasUsed\": \"0x+d6d8\"");
+            case MINUS_SIGN_QUANTITY -> template.replace("\"logIndex\": \"0x2\"", "\"logIndex\": \"0x-2\"");
+            case LEADING_ZERO_STATUS -> template.replace("\"status\": \"0x1\"", "\"status\": \"0x01\"");
+            case FAILED_STATUS_WITH_LOGS -> template.replaceFirst("\"status\": \"0x1\"", "\"status\": \"0x0\"");
+            default -> template;
+        };
+        return t.replace("${blockHash}", blockHash)
                 .replace("${blockNumber}", f == Fault.BAD_HEX ? "0xZZ" : hex(n))
                 .replace("${parentHash}", n == 0 ? sha("genesis") : blockHash(n - 1))
                 .replace("${timestamp}", hex(1_763_900_000L + n))

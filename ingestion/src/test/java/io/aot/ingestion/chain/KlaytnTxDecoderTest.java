@@ -3,9 +3,16 @@ package io.aot.ingestion.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
@@ -72,6 +79,72 @@ class KlaytnTxDecoderTest {
                 .containsEntry("gasPrice", "0x5d21dba00").doesNotContainKey("feePayer");
         assertThat(tx.get("senderTxHash")).isEqualTo(tx.get("txHash"));
         assertThat(KlaytnTxDecoder.toJson(tx)).startsWith("{\"type\": \"TxTypeLegacyTransaction\", \"from\": \"0x");
+    }
+
+    /** Every "RLP Encoding (Example)" of the Kaia transaction-type docs (resource file names the docs' commit). */
+    static Stream<Arguments> kaiaDocsExamples() throws IOException {
+        try (InputStream in = KlaytnTxDecoderTest.class.getResourceAsStream("/klaytn/kaia-docs-rlp-examples.tsv")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.split("\t", -1)).map(f -> Arguments.of((Object[]) f)).toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kaiaDocsExamples")
+    void everyPublishedKaiaExampleDecodesToItsDocumentedSenderAndHashes(String type, String raw, String txHash,
+            String senderTxHash, String from, String feePayer, String feeRatioPercent) throws Exception {
+        if (type.equals("TxTypeEthereumBlob") || type.equals("TxTypeEthereumSetCode")) {
+            // caver-java 1.12 predates these Kaia types: refused by name, never decoded as something else
+            assertThatThrownBy(() -> KlaytnTxDecoder.decode(raw))
+                    .isInstanceOf(KlaytnTxDecoder.InvalidTransactionException.class)
+                    .hasMessageContaining(type + " is not supported");
+            return;
+        }
+        if (type.contains("SmartContractDeploy")) {
+            // The docs' deploy examples name a `to`, which the same page's attribute table says "must be nil"; caver
+            // (as the node) refuses them: the decoder passes the reason on.
+            assertThatThrownBy(() -> KlaytnTxDecoder.decode(raw))
+                    .isInstanceOf(KlaytnTxDecoder.InvalidTransactionException.class)
+                    .hasMessageContaining("'to' field must be nil");
+            return;
+        }
+        Map<String, String> tx = KlaytnTxDecoder.decode(raw);
+        assertThat(tx).containsEntry("type", type).containsEntry("from", from).containsEntry("txHash", txHash)
+                .containsEntry("senderTxHash", senderTxHash.isEmpty() ? txHash : senderTxHash);
+        if (feePayer.isEmpty()) {
+            assertThat(tx).doesNotContainKeys("feePayer", "feePayerSigned", "feeRatio");
+        } else {
+            assertThat(tx).containsEntry("feePayer", feePayer).containsEntry("feePayerSigned", "true");
+        }
+        if (!feeRatioPercent.isEmpty()) {
+            assertThat(tx).containsEntry("feeRatio", "0x" + Integer.toHexString(Integer.parseInt(feeRatioPercent)));
+        }
+    }
+
+    /** The docs' 0x09 example before the fee payer signed: feePayer 0x (empty), feePayerSignatures [[0x01, 0x, 0x]]. */
+    private static final String FEE_DELEGATED_SENDER_ONLY = "0x09f8808204d219830f4240947b65b75d204abed71587c9e519a89277766ee1d00a94a94f5374fce5edbc8e2a8697c15331677e6ebf0bf845f84325a09f8e49e2ad84b0732984398749956e807e4b526c786af3c5f7416b293e638956a06bf88342092f6ff9fabe31739b2ebfa1409707ce54a54693e91a6b9bb77df0e780c4c3018080";
+
+    @Test
+    void aFeeDelegatedTransactionSignedByTheSenderOnlySaysTheFeePayerHasNotSigned() throws Exception {
+        Map<String, String> tx = KlaytnTxDecoder.decode(FEE_DELEGATED_SENDER_ONLY);
+        assertThat(tx).containsEntry("type", "TxTypeFeeDelegatedValueTransfer").containsEntry("from", FROM)
+                .containsEntry("feePayerSigned", "false")
+                .containsEntry("senderTxHash", "0x40f8c94e01e07eb5353f6cd4cd3eabd5893215dd53a50ba4b8ff9a447ac51731")
+                .doesNotContainKeys("feePayer", "txHash"); // the final hash depends on the fee payer and its signature
+    }
+
+    @Test
+    void trailingBytesAfterTheTransactionAreRefused() {
+        String valid = "0x09f8d68204d219830f4240947b65b75d204abed71587c9e519a89277766ee1d00a94a94f5374fce5edbc8e2a8697c15331677e6ebf0bf845f84325a09f8e49e2ad84b0732984398749956e807e4b526c786af3c5f7416b293e638956a06bf88342092f6ff9fabe31739b2ebfa1409707ce54a54693e91a6b9bb77df0e7945a0043070275d9f6054307ee7348bd660849d90ff845f84326a0f45cf8d7f88c08e6b6ec0b3b562f34ca94283e4689021987abb6b0772ddfd80aa0298fe2c5aeabb6a518f4cbb5ff39631a5d88be505d3923374f65fdcf63c2955b";
+        for (String trailing : new String[] {"00", "80", "c0", "0000"}) {
+            assertThatThrownBy(() -> KlaytnTxDecoder.decode(valid + trailing)).as(trailing)
+                    .isInstanceOf(KlaytnTxDecoder.InvalidTransactionException.class)
+                    .hasMessageContaining((trailing.length() / 2) + " trailing byte");
+        }
+        // a nonce written with a leading zero byte (0x8204d2 -> 0x830004d2): not the canonical RLP a node accepts
+        String nonCanonical = "0x09f8d7830004d2" + valid.substring(14);
+        assertThatThrownBy(() -> KlaytnTxDecoder.decode(nonCanonical))
+                .isInstanceOf(KlaytnTxDecoder.InvalidTransactionException.class).hasMessageContaining("canonical");
     }
 
     @Test

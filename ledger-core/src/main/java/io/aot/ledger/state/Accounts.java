@@ -42,6 +42,14 @@ public final class Accounts {
         return "pointco:" + company + ":aot-reserve";
     }
 
+    /**
+     * The counter-account of an on-chain token's mints (Transfer from the zero address) and burns (to it): minus the
+     * supply minted on chain, by nature (may overdraw).
+     */
+    public static String tokenSupply(String tokenContract) {
+        return "chain:" + tokenContract + ":supply";
+    }
+
     public static String feePayer(String address) {
         return "feepayer:" + address;
     }

@@ -283,7 +283,15 @@ public final class LedgerStateMachine {
                 new Transfer(Accounts.pointsReserve(company), Accounts.wallet(p.getCustomerWallet()), Asset.AOT, aot)));
     }
 
-    /** A transfer seen on Klaytn; with fee delegation the fee payer's KLAY gas is charged to the sender in AOT. */
+    /**
+     * A transfer seen on Klaytn (one KIP-7 Transfer log). The transfer moves {@code amount} from the log's
+     * {@code from} to its {@code to}; a mint (from the zero address) or a burn (to it) moves against the token's
+     * supply account instead ({@link Accounts#tokenSupply}). The transaction's fee is charged once, with the record
+     * that has {@code chargesTxFee}: the fee payer's share ({@code feePayerShareKlay}, Kaia's partial fee delegation)
+     * converted at {@code aotPerKlay}, from the transaction's {@code sender} (who may differ from the log's
+     * {@code from}: transferFrom) to the fee payer. No fee leg when the sender is its own fee payer. Every wallet
+     * that pays must hold what it pays, or the record is refused INSUFFICIENT_FUNDS with no leg posted.
+     */
     private Outcome chainTransfer(ChainTransfer c) {
         if (seen(c.getTransferId())) {
             return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "DUPLICATE_TX", List.of());
@@ -292,24 +300,39 @@ public final class LedgerStateMachine {
         if (!Amounts.inRange(amount) || !"AOT".equals(c.getAmount().getCurrency().name())) {
             return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "AMOUNT_OUT_OF_RANGE", List.of());
         }
-        String from = Accounts.wallet(c.getFromAddress());
         List<Transfer> transfers = new ArrayList<>();
-        BigInteger need = c.getSucceeded() ? amount : BigInteger.ZERO;
-        if (c.getFeePayer() != null) {
-            BigInteger feeAot = genesis.aotPerKlay().apply(amountOf(c.getFeeKlay()));
+        String from = chainAccount(c.getFromAddress(), c.getTokenContract());
+        String to = chainAccount(c.getToAddress(), c.getTokenContract());
+        if (c.getSucceeded() && !from.equals(to) && amount.signum() > 0) {
+            transfers.add(new Transfer(from, to, Asset.AOT, amount));
+        }
+        if (c.getChargesTxFee() && c.getFeePayer() != null && c.getFeePayerShareKlay() != null
+                && !c.getFeePayer().equalsIgnoreCase(c.getSender())) {
+            BigInteger feeAot = genesis.aotPerKlay().apply(amountOf(c.getFeePayerShareKlay()));
             if (feeAot.signum() > 0) {
-                transfers.add(new Transfer(from, Accounts.feePayer(c.getFeePayer()), Asset.AOT, feeAot));
-                need = need.add(feeAot);
+                transfers.add(new Transfer(Accounts.wallet(c.getSender()), Accounts.feePayer(c.getFeePayer()),
+                        Asset.AOT, feeAot));
             }
         }
-        if (current(from, Asset.AOT).compareTo(need) < 0) {
-            return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "INSUFFICIENT_FUNDS", List.of());
+        Map<String, BigInteger> owed = new TreeMap<>();
+        for (Transfer t : transfers) {
+            owed.merge(t.from(), t.amount(), BigInteger::add);
         }
-        if (c.getSucceeded() && !c.getFromAddress().equals(c.getToAddress())) {
-            transfers.add(0, new Transfer(from, Accounts.wallet(c.getToAddress()), Asset.AOT, amount));
+        for (Map.Entry<String, BigInteger> e : owed.entrySet()) {
+            if (!Accounts.mayOverdraw(e.getKey()) && current(e.getKey(), Asset.AOT).compareTo(e.getValue()) < 0) {
+                return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "INSUFFICIENT_FUNDS", List.of());
+            }
         }
         return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "OK", List.copyOf(transfers));
     }
+
+    /** The ledger account of a Transfer log's address: the zero address is the token's supply (mint and burn). */
+    private static String chainAccount(String address, String tokenContract) {
+        return ZERO_ADDRESS.equalsIgnoreCase(address) ? Accounts.tokenSupply(tokenContract) : Accounts.wallet(address);
+    }
+
+    /** KIP-7 / ERC-20: a Transfer from it is a mint, to it a burn. */
+    private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
     // ---------------------------------------------------------------- helpers
 

@@ -107,7 +107,8 @@ final class LedgerFixtures {
                 .setFromAddress(from).setToAddress(to).setAmount(new Money(new BigDecimal(aot), Currency.AOT))
                 .setSender(from).setFeePayer(feePayer).setGasUsed(21000).setGasPricePeb(BigDecimal.ONE)
                 .setFeeKlay(new Money(BigDecimal.valueOf(feePeb), Currency.KLAY)).setSucceeded(true)
-                .setObservedAtMillis(Instant.EPOCH).build());
+                .setFeePayerShareKlay(feePayer == null ? null : new Money(BigDecimal.valueOf(feePeb), Currency.KLAY))
+                .setChargesTxFee(true).setObservedAtMillis(Instant.EPOCH).build());
     }
 
     static TerminalPayment signed(TerminalPayment p) {
