@@ -27,8 +27,8 @@ public enum MarketTime {
         return start.plus(1, unit).toInstant().toEpochMilli();
     }
 
-    /** The Seoul calendar day of an instant, as the tables' {@code date} columns take it. */
-    public static java.sql.Date day(long eventTimeMillis) {
-        return java.sql.Date.valueOf(Instant.ofEpochMilli(eventTimeMillis).atZone(ZONE).toLocalDate());
+    /** The Seoul calendar day of an instant, as the tables' {@code date} columns take it (zone-free in transit). */
+    public static java.time.LocalDate day(long eventTimeMillis) {
+        return Instant.ofEpochMilli(eventTimeMillis).atZone(ZONE).toLocalDate();
     }
 }

@@ -11,6 +11,7 @@ import io.aot.schemas.serde.AvroCodec;
 import java.io.Serializable;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
@@ -31,8 +32,10 @@ public final class LedgerTableRows implements Serializable {
 
     private static final TypeInformation<Date> TS = TypeInformation.of(Date.class);
     // Flink's own serializers travel these (Kryo cannot open java.nio on Java 17); CassandraRowSink converts them to the
-    // driver's types (driver LocalDate for CQL date, ByteBuffer for blob) at the last moment.
-    private static final TypeInformation<java.sql.Date> DAY = Types.SQL_DATE;
+    // driver's types (driver LocalDate for CQL date, ByteBuffer for blob) at the last moment. A day travels as a
+    // java.time.LocalDate (year, month, day on the wire): java.sql.Date travels as the millisecond of midnight in the
+    // producing JVM's default zone and reads back as another day in a TaskManager of another zone.
+    static final TypeInformation<LocalDate> DAY = Types.LOCAL_DATE;
     private static final TypeInformation<byte[]> BLOB = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
     public static final CassandraTable TRANSACTIONS_BY_ID = new CassandraTable("transactions_by_id",
@@ -44,9 +47,9 @@ public final class LedgerTableRows implements Serializable {
 
     public static final CassandraTable TRANSACTIONS_BY_MERCHANT_DAY = new CassandraTable("transactions_by_merchant_day",
             "merchant_id, day, block_time, tx_id, kind, result_code, method, wallet_provider, currency, amount_minor, "
-                    + "terminal_id, height",
+                    + "terminal_id, height, event_time",
             new TypeInformation<?>[] {Types.STRING, DAY, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
-                Types.STRING, Types.STRING, Types.BIG_INT, Types.STRING, Types.LONG});
+                Types.STRING, Types.STRING, Types.BIG_INT, Types.STRING, Types.LONG, TS});
 
     public static final CassandraTable POSTINGS_BY_ACCOUNT_DAY = new CassandraTable("postings_by_account_day",
             "account_id, day, height, index_in_block, leg, tx_id, side, currency, amount_minor, block_time",
@@ -157,7 +160,7 @@ public final class LedgerTableRows implements Serializable {
         return Row.of(s(t.getMerchantId()), day(t.getBlockTimeMillis()), date(t.getBlockTimeMillis()), s(t.getTxId()),
                 t.getKind().name(), s(t.getResultCode()), t.getMethod().name(), t.getWalletProvider().name(),
                 t.getAmount().getCurrency().name(), amount(t.getAmount().getAmountMinor()), s(t.getTerminalId()),
-                t.getHeight());
+                t.getHeight(), date(t.getEventTimeMillis()));
     }
 
     public List<Row> postings(CommittedTransaction t) {
@@ -172,8 +175,9 @@ public final class LedgerTableRows implements Serializable {
         return rows;
     }
 
-    static java.sql.Date day(Instant at) {
-        return java.sql.Date.valueOf(at.atZone(MARKET_ZONE).toLocalDate());
+    /** The Asia/Seoul calendar day of an instant, computed with the zone named, never the JVM's default. */
+    static LocalDate day(Instant at) {
+        return at.atZone(MARKET_ZONE).toLocalDate();
     }
 
     private static Date date(Instant at) {
