@@ -15,7 +15,6 @@ import io.aot.ledger.state.LedgerGenesis;
 import io.aot.ledger.state.LedgerGenesisFile;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Arrays;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple6;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -118,7 +116,7 @@ public final class LedgerStoreJob {
             table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> rows.postings(t).forEach(out::collect)),
                     LedgerTableRows.POSTINGS_BY_ACCOUNT_DAY, ledgerKeyspace, cluster);
             if (ledgerGenesis != null) {
-                balances(env, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
+                balances(blockRecords, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
             }
             SingleOutputStreamOperator<Row> settlement = committed
                     .filter(t -> SettlementFunction.key(t) != null).name("sales").uid("sales").setParallelism(1)
@@ -132,25 +130,29 @@ public final class LedgerStoreJob {
         }
     }
 
-    /** Genesis balances (write timestamp 0) and, keyed by account and currency, every balance after a posting. */
-    private static void balances(StreamExecutionEnvironment env, SingleOutputStreamOperator<CommittedTransaction> committed,
-            LedgerTableRows rows, Map<String, String> opening, String keyspace, CassandraClusterBuilder cluster) {
-        List<Row> genesisRows = new ArrayList<>();
-        opening.forEach((key, amount) -> {
-            int bar = key.lastIndexOf('|');
-            genesisRows.add(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
-                    new java.util.Date(0), 0L));
-        });
+    /**
+     * Genesis balances, written when block 1 comes by with a timestamp just below it
+     * ({@link ChainWriteTimestamps#genesisMicros}), and, keyed by account and currency, every balance after a posting.
+     */
+    private static void balances(DataStream<CommittedTx> blockRecords,
+            SingleOutputStreamOperator<CommittedTransaction> committed, LedgerTableRows rows, Map<String, String> opening,
+            String keyspace, CassandraClusterBuilder cluster) {
         CassandraTable table = LedgerTableRows.BALANCES;
-        if (!genesisRows.isEmpty()) {
-            env.fromData(genesisRows, table.rowType()).name("genesis-balances").uid("genesis-balances")
-                    .setParallelism(1)
+        if (!opening.isEmpty()) {
+            blockRecords.flatMap((CommittedTx b, Collector<Row> out) -> {
+                if (b.height == 1) {
+                    long micros = ChainWriteTimestamps.genesisMicros(b.blockTimeMillis);
+                    opening.forEach((key, amount) -> {
+                        int bar = key.lastIndexOf('|');
+                        out.collect(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
+                                new java.util.Date(b.blockTimeMillis), micros));
+                    });
+                }
+            }).returns(table.rowType()).name("genesis-balances").uid("genesis-balances").setParallelism(1)
                     .addSink(new CassandraRowSink(table.types().length, table.upsert(keyspace), cluster))
                     .name("cassandra-genesis-balances").uid("cassandra-genesis-balances").setParallelism(1);
         }
-        table(committed.flatMap((CommittedTransaction t,
-                        Collector<Tuple6<String, String, BigInteger, Long, Long, Long>> out) ->
-                        rows.deltas(t).forEach(out::collect))
+        table(committed.process(new PostingDeltasFunction(rows))
                 .returns(Types.TUPLE(Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, Types.LONG, Types.LONG))
                 .name("posting-deltas").uid("posting-deltas").setParallelism(1)
                 .keyBy(d -> d.f0 + "|" + d.f1)

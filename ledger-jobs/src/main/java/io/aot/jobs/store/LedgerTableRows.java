@@ -56,7 +56,7 @@ public final class LedgerTableRows implements Serializable {
             new TypeInformation<?>[] {Types.STRING, DAY, Types.LONG, Types.INT, Types.INT, Types.STRING, Types.STRING,
                 Types.STRING, Types.BIG_INT, TS});
 
-    /** Written with the chain position as the write timestamp: newer balances always win. */
+    /** Written {@code USING TIMESTAMP} of its chain position ({@link ChainWriteTimestamps}): newer balances win. */
     public static final CassandraTable BALANCES = new CassandraTable("balances",
             "account_id, currency, balance_minor, as_of_height, updated_at",
             new TypeInformation<?>[] {Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, TS, Types.LONG}, true);
@@ -104,22 +104,18 @@ public final class LedgerTableRows implements Serializable {
             "merchant_id, day, acquirer_id, currency, payment_count, gross_minor, refund_count, refund_minor, fee_minor, "
                     + "net_minor, as_of_height", SETTLEMENT_TYPES);
 
-    /** Posting legs per transaction the balance timestamps leave room for (a transaction has 2 to 6). */
-    static final int MAX_LEGS = 64;
-
-    /** A position along the chain that orders every transaction: height, then index in block. */
-    public static long chainPosition(long height, int index) {
-        return height * 1_000_000L + index;
-    }
-
-    /** The posting legs of a transaction as balance deltas: (account, currency, signed amount, height, position, time). */
+    /**
+     * The posting legs of a transaction as balance deltas: (account, currency, signed amount, height, write timestamp in
+     * us, block time in ms); {@code timestamps} follows the chain, so calls come in chain order.
+     */
     public List<org.apache.flink.api.java.tuple.Tuple6<String, String, BigInteger, Long, Long, Long>> deltas(
-            CommittedTransaction t) {
+            CommittedTransaction t, ChainWriteTimestamps timestamps) {
         List<org.apache.flink.api.java.tuple.Tuple6<String, String, BigInteger, Long, Long, Long>> out =
                 new java.util.ArrayList<>();
         List<Posting> postings = t.getPostings();
-        if (postings.size() > MAX_LEGS) {
-            throw new IllegalStateException(t.getTxId() + " has " + postings.size() + " legs, more than " + MAX_LEGS);
+        if (postings.size() > ChainWriteTimestamps.MAX_LEGS) {
+            throw new IllegalStateException(t.getTxId() + " has " + postings.size() + " legs, more than "
+                    + ChainWriteTimestamps.MAX_LEGS);
         }
         for (int leg = 0; leg < postings.size(); leg++) {
             Posting p = postings.get(leg);
@@ -128,7 +124,7 @@ public final class LedgerTableRows implements Serializable {
             // and its fee), and Cassandra breaks a timestamp tie by the larger value, not the later write.
             out.add(org.apache.flink.api.java.tuple.Tuple6.of(s(p.getAccount()), p.getAmount().getCurrency().name(),
                     p.getSide() == io.aot.avro.PostingSide.DEBIT ? a : a.negate(), t.getHeight(),
-                    chainPosition(t.getHeight(), t.getIndexInBlock()) * MAX_LEGS + leg,
+                    timestamps.micros(t.getHeight(), t.getBlockTimeMillis().toEpochMilli(), t.getIndexInBlock(), leg),
                     t.getBlockTimeMillis().toEpochMilli()));
         }
         return out;
