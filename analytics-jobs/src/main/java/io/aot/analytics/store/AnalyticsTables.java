@@ -63,7 +63,7 @@ public final class AnalyticsTables {
                 Types.LONG});
 
     public static final CassandraTable ALERTS = new CassandraTable("alerts",
-            "day, raised_at, alert_id, rule, subject_type, subject_id, severity, observed, threshold, tx_ids",
-            new TypeInformation<?>[] {DAY, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
+            "day, hour, raised_at, alert_id, rule, subject_type, subject_id, severity, observed, threshold, tx_ids",
+            new TypeInformation<?>[] {DAY, Types.INT, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
                 Types.STRING, Types.STRING, TEXT_LIST});
 }

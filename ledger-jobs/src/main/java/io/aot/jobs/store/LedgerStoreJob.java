@@ -122,11 +122,12 @@ public final class LedgerStoreJob {
                     .filter(t -> SettlementFunction.key(t) != null).name("sales").uid("sales").setParallelism(1)
                     .keyBy(SettlementFunction::key)
                     .process(new SettlementFunction(TABLE_FLUSH_EVERY_CHAIN_MS))
-                    .returns(LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT.rowType())
+                    .returns(LedgerTableRows.DAILY_SETTLEMENT.rowType())
                     .name("daily-settlement").uid("daily-settlement").setParallelism(1);
-            table(settlement.map(r -> r), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT, ledgerKeyspace, cluster);
-            table(settlement.map(r -> r).returns(LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER.rowType()),
-                    LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER, ledgerKeyspace, cluster);
+            table(settlement.map(LedgerTableRows::settlementByMerchant), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT,
+                    ledgerKeyspace, cluster);
+            table(settlement.map(LedgerTableRows::settlementByAcquirer), LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER,
+                    ledgerKeyspace, cluster);
         }
     }
 

@@ -36,7 +36,7 @@ class DayColumnsTest {
         for (String[] zones : new String[][] {{"Asia/Seoul", "UTC"}, {"UTC", "Asia/Seoul"},
             {"America/Los_Angeles", "Asia/Seoul"}, {"Asia/Seoul", "Pacific/Kiritimati"}}) {
             byte[] wire = inZone(zones[0], () -> {
-                Row row = Row.of(LedgerTableRows.day(JUST_AFTER_SEOUL_MIDNIGHT), 7L, "ab", new java.util.Date(0), 0);
+                Row row = Row.of(LedgerTableRows.day(JUST_AFTER_SEOUL_MIDNIGHT), 0, 7L, "ab", new java.util.Date(0), 0);
                 DataOutputSerializer out = new DataOutputSerializer(64);
                 serializer.serialize(row, out);
                 return out.getCopyOfBuffer();

@@ -30,7 +30,7 @@ class SettlementFunctionTest {
     private static final Instant DAY2 = Instant.parse("2026-11-23T15:30:00Z"); // 00:30 in Seoul, 2026-11-24
     private static final long FLUSH_MS = 1_000;
     private static final org.apache.flink.api.common.typeutils.TypeSerializer<Row> ROWS =
-            LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT.rowType().createSerializer(
+            LedgerTableRows.DAILY_SETTLEMENT.rowType().createSerializer(
                     new org.apache.flink.api.common.serialization.SerializerConfigImpl());
 
     private static CommittedTransaction tx(String id, TransactionKind kind, String result, long krw, Instant at, long height) {
