@@ -51,7 +51,10 @@ public final class LedgerStoreJob {
     private LedgerStoreJob() {
     }
 
-    /** Program arguments: {@code --genesis FILE --validators h:p,h:p [--bootstrap-servers ..] [--committed-topic ..]}. */
+    /**
+     * Program arguments: {@code --genesis FILE --validators h:p,h:p [--bootstrap-servers ..] [--committed-topic ..]
+     * [--cassandra h:p] [--cassandra-consistency LOCAL_QUORUM]}.
+     */
     public static void main(String[] args) throws Exception {
         ParameterTool p = ParameterTool.fromArgs(args);
         Genesis genesis = Genesis.read(Path.of(p.getRequired("genesis")));
@@ -66,21 +69,32 @@ public final class LedgerStoreJob {
                 LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
                 LedgerTopicSinks.rejections(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
-                p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"),
+                new CassandraClusterBuilder(p.get("cassandra", "127.0.0.1:9042"),
+                        p.get("cassandra-consistency", CassandraClusterBuilder.DEFAULT_CONSISTENCY.name())),
+                p.get("ledger-keyspace", "aot_ledger"),
                 p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
         env.execute("aot-ledger-store");
     }
 
     /**
-     * @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables
+     * @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables (writes at LOCAL_QUORUM)
      * @param ledgerGenesis the validators' ledger genesis (opening balances), or null for no {@code balances} table
      */
     public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
+        wire(env, chainId, blocks, committedSink, rejectionSink,
+                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                ledgerKeyspace, ledgerGenesis);
+    }
+
+    /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
+    public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cassandra,
+            String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         wireCommitted(env, chainId, env.fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source")
                         .uid("block-source").setParallelism(1), // a chain is one sequence
-                committedSink, rejectionSink, cassandraContactPoint, ledgerKeyspace, ledgerGenesis);
+                committedSink, rejectionSink, cassandra, ledgerKeyspace, ledgerGenesis);
     }
 
     /**
@@ -89,6 +103,15 @@ public final class LedgerStoreJob {
      */
     public static void wireCommitted(StreamExecutionEnvironment env, String chainId, DataStream<CommittedTx> chain,
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
+            String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
+        wireCommitted(env, chainId, chain, committedSink, rejectionSink,
+                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                ledgerKeyspace, ledgerGenesis);
+    }
+
+    /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
+    public static void wireCommitted(StreamExecutionEnvironment env, String chainId, DataStream<CommittedTx> chain,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cluster,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         SingleOutputStreamOperator<CommittedTransaction> committed = chain
                 // Chain time: block times only grow (every block, empty ones too), so the watermark follows the chain.
@@ -100,9 +123,8 @@ public final class LedgerStoreJob {
         committed.sinkTo(committedSink).name("committed-topic").uid("committed-topic").setParallelism(1);
         committed.getSideOutput(Rejections.TAG).sinkTo(rejectionSink).name("ledger-rejections")
                 .uid("ledger-rejections").setParallelism(1);
-        if (cassandraContactPoint != null) {
+        if (cluster != null) {
             LedgerTableRows rows = new LedgerTableRows();
-            CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandraContactPoint);
             var blockRecords = committed.getSideOutput(CommittedTxFunction.BLOCKS);
             table(blockRecords.map(rows::block), LedgerTableRows.BLOCKS, ledgerKeyspace, cluster);
             table(blockRecords.map(rows::blockByDay), LedgerTableRows.BLOCKS_BY_DAY, ledgerKeyspace, cluster);
