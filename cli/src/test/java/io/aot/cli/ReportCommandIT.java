@@ -57,8 +57,8 @@ class ReportCommandIT {
                     + "merchant_category, gross_krw, payment_count) VALUES (?,?,?,?,?,?,?)");
             s.execute(top.bind("SEOUL", DAY, 1, "M000007", "CAFE", BigInteger.valueOf(220_000), 40L));
             s.execute(top.bind("BUSAN", DAY, 1, "M000042", "RESTAURANT", BigInteger.valueOf(330_000), 10L));
-            s.execute(s.prepare("INSERT INTO " + ks + ".alerts (day, raised_at, alert_id, rule, subject_type, "
-                    + "subject_id, severity, observed, threshold, tx_ids) VALUES (?,?,?,?,?,?,?,?,?,?)").bind(DAY,
+            s.execute(s.prepare("INSERT INTO " + ks + ".alerts (day, hour, raised_at, alert_id, rule, subject_type, "
+                    + "subject_id, severity, observed, threshold, tx_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?)").bind(DAY, 14,
                     Instant.parse("2026-11-23T05:00:00Z"), "TERMINAL_BURST|T1|1", "TERMINAL_BURST", "terminal", "T1",
                     "WARNING", "> 40 payments in the minute", "<= 40 payments per minute", List.of("tx1")));
         }

@@ -3,12 +3,12 @@ package io.aot.ads.access;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.aot.ads.profile.MarketCalendar;
 import io.aot.ads.store.AdsTable;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +80,7 @@ public final class SegmentDirectory {
         Instant now = Instant.now();
         session.execute(session.prepare("INSERT INTO " + keyspace + ".export_audit (day, exported_at, export_id, "
                 + "advertiser, segment_id, segment_version, member_count, destination) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(LocalDate.ofInstant(now, ZoneOffset.UTC), now, exportId, advertiser, id, s.version(), n,
+                .bind(LocalDate.ofInstant(now, MarketCalendar.ZONE), now, exportId, advertiser, id, s.version(), n,
                         destination));
         return new Export(exportId, id, s.version(), n);
     }

@@ -17,7 +17,7 @@ public record AdsTable(String name, List<String> columns, TypeInformation<?>[] t
         boolean deletable) implements Serializable {
 
     /** Members are spread over this many partitions per segment, so no partition grows with a segment. */
-    public static final int MEMBER_BUCKETS = 16;
+    public static final int MEMBER_BUCKETS = 1_024;
 
     public static final AdsTable SEGMENT_MEMBERS = new AdsTable("segment_members",
             List.of("segment_id", "bucket", "member", "pseudonym_key_id", "added_at", "segment_version"),

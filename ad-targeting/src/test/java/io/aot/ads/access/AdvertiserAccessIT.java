@@ -67,7 +67,7 @@ class AdvertiserAccessIT {
                 assertThat(export.body().lines()).allSatisfy(l -> assertThat(l).startsWith("{\"member\":\"k1:cafe-regulars-"));
                 String exportId = export.headers().firstValue("x-export-id").orElseThrow();
                 var audit = s.execute("SELECT advertiser, segment_id, member_count, export_id FROM " + keyspace
-                        + ".export_audit WHERE day = ?", java.time.LocalDate.now(java.time.ZoneOffset.UTC)).all();
+                        + ".export_audit WHERE day = ?", java.time.LocalDate.now(io.aot.ads.profile.MarketCalendar.ZONE)).all();
                 assertThat(audit).hasSize(1);
                 assertThat(audit.get(0).getString(0)).isEqualTo("coffee-co");
                 assertThat(audit.get(0).getLong(2)).isEqualTo(120);

@@ -38,11 +38,11 @@ public final class Alerts {
                 .setThreshold(threshold).setTxIds(named).build();
     }
 
-    /** The table row: raised at the end of the alert's window, on that Seoul day. */
+    /** The table row: raised at the end of the alert's window, in that Seoul day and hour (the partition). */
     public static Row row(MarketAlert a) {
         long raisedAt = a.getWindowEndMillis().toEpochMilli();
         // A mutable list: serializers copy rows by adding to a list of the same class.
-        return Row.of(MarketTime.day(raisedAt), new Date(raisedAt), a.getAlertId(), a.getRule(), a.getSubjectType(),
+        return Row.of(MarketTime.day(raisedAt), MarketTime.hourOfDay(raisedAt), new Date(raisedAt), a.getAlertId(), a.getRule(), a.getSubjectType(),
                 a.getSubjectId(), a.getSeverity().name(), a.getObserved(), a.getThreshold(),
                 new ArrayList<>(a.getTxIds()));
     }

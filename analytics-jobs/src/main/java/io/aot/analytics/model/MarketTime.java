@@ -27,8 +27,13 @@ public enum MarketTime {
         return start.plus(1, unit).toInstant().toEpochMilli();
     }
 
-    /** The Seoul calendar day of an instant, as the tables' {@code date} columns take it. */
-    public static java.sql.Date day(long eventTimeMillis) {
-        return java.sql.Date.valueOf(Instant.ofEpochMilli(eventTimeMillis).atZone(ZONE).toLocalDate());
+    /** The Seoul hour of the day of an instant, 0..23 (the alerts table's time bucket). */
+    public static int hourOfDay(long eventTimeMillis) {
+        return Instant.ofEpochMilli(eventTimeMillis).atZone(ZONE).getHour();
+    }
+
+    /** The Seoul calendar day of an instant, as the tables' {@code date} columns take it (zone-free in transit). */
+    public static java.time.LocalDate day(long eventTimeMillis) {
+        return Instant.ofEpochMilli(eventTimeMillis).atZone(ZONE).toLocalDate();
     }
 }

@@ -12,7 +12,8 @@ public final class AnalyticsTables {
     private AnalyticsTables() {
     }
 
-    static final TypeInformation<java.sql.Date> DAY = Types.SQL_DATE;
+    /** Days travel zone-free (java.sql.Date would travel as midnight in the producing JVM's default zone). */
+    static final TypeInformation<java.time.LocalDate> DAY = Types.LOCAL_DATE;
     static final TypeInformation<Date> TS = TypeInformation.of(Date.class);
     static final TypeInformation<List<String>> TEXT_LIST = Types.LIST(Types.STRING);
 
@@ -62,7 +63,7 @@ public final class AnalyticsTables {
                 Types.LONG});
 
     public static final CassandraTable ALERTS = new CassandraTable("alerts",
-            "day, raised_at, alert_id, rule, subject_type, subject_id, severity, observed, threshold, tx_ids",
-            new TypeInformation<?>[] {DAY, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
+            "day, hour, raised_at, alert_id, rule, subject_type, subject_id, severity, observed, threshold, tx_ids",
+            new TypeInformation<?>[] {DAY, Types.INT, TS, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING,
                 Types.STRING, Types.STRING, TEXT_LIST});
 }

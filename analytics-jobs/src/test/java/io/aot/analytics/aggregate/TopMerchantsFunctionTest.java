@@ -24,7 +24,7 @@ class TopMerchantsFunctionTest {
         KeySelector<Fact, String> key = ranking::key;
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TopMerchantsFunction(ranking, 2, 3_600_000, 1_000)), key, Types.STRING)) {
-            h.setup();
+            h.setup(TotalsFunctionTest.rows(ranking.table()));
             h.open();
             h.setProcessingTime(0);
             for (var e : List.of(payment("a", "M1", "c", 5_000, T), payment("b", "M2", "c", 7_000, T),

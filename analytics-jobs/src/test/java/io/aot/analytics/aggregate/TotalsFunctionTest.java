@@ -36,9 +36,13 @@ class TotalsFunctionTest {
         KeySelector<Fact, String> key = shape::key;
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TotalsFunction(shape, LATENESS_MS, FLUSH_MS)), key, Types.STRING);
-        h.setup();
+        h.setup(rows(shape.table())); // the job's declared row type: days are LocalDate, not a Kryo generic
         h.open();
         return h;
+    }
+
+    static org.apache.flink.api.common.typeutils.TypeSerializer<Row> rows(io.aot.jobs.cassandra.CassandraTable table) {
+        return table.rowType().createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
     }
 
     private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Fact, Row> h, AggregateShape shape,
@@ -113,7 +117,7 @@ class TotalsFunctionTest {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TotalsFunction(shape, LATENESS_MS, FLUSH_MS)),
                 (KeySelector<Fact, String>) shape::key, Types.STRING)) {
-            h.setup();
+            h.setup(rows(shape.table()));
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(0);

@@ -50,7 +50,9 @@ class AlertFunctionsTest {
         assertThat(alerts.get(0).getAlertId()).startsWith("CUSTOMER_VELOCITY|c1|");
         assertThat(alerts.get(0).getWindowEndMillis()).isEqualTo(T.plusSeconds(180));
         Row row = Alerts.row(alerts.get(0));
-        assertThat(row.getField(1)).isEqualTo(java.util.Date.from(T.plusSeconds(180)));
+        assertThat(row.getField(2)).isEqualTo(java.util.Date.from(T.plusSeconds(180)));
+        assertThat(row.getField(1)).as("the Seoul hour").isEqualTo(
+                T.plusSeconds(180).atZone(java.time.ZoneId.of("Asia/Seoul")).getHour());
         assertThat(row.getField(0)).hasToString("2026-11-23");
     }
 

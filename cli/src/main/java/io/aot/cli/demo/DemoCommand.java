@@ -407,16 +407,21 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  " + q1 + "  ->  " + rows + (tablesComplete ? " (= committed)" : " (NOT all committed)"));
             String top = tally.krwByMerchant.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
                     .orElse("M000000");
-            String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Seoul")).toString();
+            // Both tables are partitioned by the Seoul second of the commit day: show the merchant's latest second.
+            java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul"));
+            String today = now.toLocalDate().toString();
+            int second = latestSecondWithRows(session, top, today, now.toLocalTime().toSecondOfDay());
             String q2 = "SELECT block_time, tx_id, method, amount_minor FROM aot_ledger.transactions_by_merchant_day "
-                    + "WHERE merchant_id = '" + top + "' AND day = '" + today + "' LIMIT 3";
+                    + "WHERE merchant_id = '" + top + "' AND day = '" + today + "' AND second_of_day = " + second
+                    + " LIMIT 3";
             out.println("  " + q2);
             for (Row r : session.execute(q2)) {
                 out.printf("      %s  %-22s %-14s %,12d%n", r.getInstant(0), r.getString(1), r.getString(2),
                         r.getBigInteger(3));
             }
             String q3 = "SELECT tx_id, side, currency, amount_minor FROM aot_ledger.postings_by_account_day "
-                    + "WHERE account_id = 'merchant:" + top + "' AND day = '" + today + "' LIMIT 3";
+                    + "WHERE account_id = 'merchant:" + top + "' AND day = '" + today + "' AND second_of_day = "
+                    + second + " LIMIT 3";
             out.println("  " + q3);
             for (Row r : session.execute(q3)) {
                 out.printf("      %-22s %-6s %-5s %,12d%n", r.getString(0), r.getString(1), r.getString(2),
@@ -535,5 +540,18 @@ public final class DemoCommand implements Callable<Integer> {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(topic));
         return c;
+    }
+
+    /** The latest second of {@code day} (at or before {@code fromSecond}, within 10 minutes) holding a row of merchant M. */
+    private static int latestSecondWithRows(com.datastax.oss.driver.api.core.CqlSession session, String merchant,
+            String day, int fromSecond) {
+        var probe = session.prepare("SELECT tx_id FROM aot_ledger.transactions_by_merchant_day WHERE merchant_id = ? "
+                + "AND day = ? AND second_of_day = ? LIMIT 1");
+        for (int s = fromSecond; s >= Math.max(0, fromSecond - 600); s--) {
+            if (session.execute(probe.bind(merchant, java.time.LocalDate.parse(day), s)).one() != null) {
+                return s;
+            }
+        }
+        return fromSecond;
     }
 }

@@ -87,10 +87,13 @@ record MarketDay(LocalDate day, long[] paymentsByHour, BigInteger[] krwByHour, M
         // Each region's top K holds the market's top K among them: merge and cut.
         top.sort(Comparator.comparing(TopMerchant::grossKrw).reversed().thenComparing(TopMerchant::merchantId));
         List<Alert> alerts = new ArrayList<>();
-        for (Row row : session.execute(session.prepare("SELECT raised_at, rule, severity, subject_type, subject_id, "
-                + "observed FROM " + keyspace + ".alerts WHERE day = ?").bind(day))) {
-            alerts.add(new Alert(row.getInstant(0), row.getString(1), row.getString(2), row.getString(3),
-                    row.getString(4), row.getString(5)));
+        PreparedStatement alertsOfHour = session.prepare("SELECT raised_at, rule, severity, subject_type, subject_id, "
+                + "observed FROM " + keyspace + ".alerts WHERE day = ? AND hour = ?");
+        for (int hour = 23; hour >= 0; hour--) { // the table's partitions are Seoul hours; newest first
+            for (Row row : session.execute(alertsOfHour.bind(day, hour))) {
+                alerts.add(new Alert(row.getInstant(0), row.getString(1), row.getString(2), row.getString(3),
+                        row.getString(4), row.getString(5)));
+            }
         }
         Map<String, Long> sortedMethods = new LinkedHashMap<>();
         methods.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())

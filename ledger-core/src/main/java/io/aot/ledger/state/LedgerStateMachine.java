@@ -27,7 +27,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * The deterministic double-entry ledger every validator runs. A transaction is the single-object Avro bytes of a
  * {@link TerminalPayment} or a {@link ChainTransfer}; its outcome is "OK" with balanced transfers, or a refusal code
  * with none. Refusals are results, recorded like successes, so a replayed transaction id answers
- * {@code DUPLICATE_TX} and never posts twice.
+ * {@code DUPLICATE_TX} and never posts twice. The exception are refusals that depend on the order in which
+ * transactions reached the chain rather than on the transaction ({@link #ORDER_DEPENDENT_REFUSALS}): they are recorded
+ * in the block like any outcome but do not take the id, so the same body submitted again is executed afresh.
  *
  * <p>Deterministic by construction: no clock but the block's time, ordered maps wherever order can show, integers
  * only (rates are exact fractions, rounded down). A block executes against an overlay of the committed state, so a
@@ -54,6 +56,18 @@ public final class LedgerStateMachine {
             return new PaymentRecord(merchantId, acquirerId, asset, amount, r, coin, wallet);
         }
     }
+
+    /**
+     * Refusals that say "not yet", not "never": the outcome depends on whether another transaction has committed first,
+     * which two terminals of one merchant (two Kafka partitions, two ingest keys) cannot order. They do not take the
+     * transaction id, so the terminal's retry of the same body, once the other transaction has committed, is executed
+     * again instead of answering {@code DUPLICATE_TX} forever. {@code UNKNOWN_ORIGINAL}: a refund committed in an
+     * earlier block than its payment. Refusals that a later state could also lift but where a later success would
+     * surprise the payer ({@code INSUFFICIENT_FUNDS} of a declined coin payment) keep taking the id: a declined
+     * payment must not go through when the same signed body is replayed after a top-up. Replay determinism holds
+     * (the rule reads committed state only), and nothing moves on a refusal, so conservation does too.
+     */
+    public static final java.util.Set<String> ORDER_DEPENDENT_REFUSALS = java.util.Set.of("UNKNOWN_ORIGINAL");
 
     private final LedgerGenesis genesis;
     private final LedgerTxCodec codec = new LedgerTxCodec();
@@ -100,7 +114,7 @@ public final class LedgerStateMachine {
         for (byte[] tx : txs) {
             Outcome o = executeOne(tx);
             outcomes.add(o);
-            if (o.txId() != null && !"DUPLICATE_TX".equals(o.code())) {
+            if (o.txId() != null && !"DUPLICATE_TX".equals(o.code()) && !ORDER_DEPENDENT_REFUSALS.contains(o.code())) {
                 pendingResults.put(o.txId(), o.code());
             }
             for (Transfer t : o.transfers()) {

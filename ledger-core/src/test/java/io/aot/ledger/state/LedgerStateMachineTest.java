@@ -72,6 +72,34 @@ class LedgerStateMachineTest {
         assertThat(ledger.balance(Accounts.wallet(W1), Asset.AOT)).isEqualTo(AOT.multiply(BigInteger.valueOf(1000)));
     }
 
+    /**
+     * Two terminals of one merchant refund one 10,000 KRW payment by 6,000 each, and both refunds reach the chain a
+     * block before the payment (another partition). Their retries after the payment: exactly one is OK, the other
+     * exceeds the original, and the id of a refused-too-early refund is not burnt.
+     */
+    @Test
+    void aRefundBeforeItsOriginalDoesNotBurnItsIdAndExactlyOneOfTwoRacingRefundsIsOk() {
+        byte[] r1 = LedgerFixtures.refund("r1", "p1", Currency.KRW, BigInteger.valueOf(6_000));
+        byte[] r2 = LedgerFixtures.refund("r2", "p1", Currency.KRW, BigInteger.valueOf(6_000));
+        LedgerStateMachine twin = new LedgerStateMachine(LedgerFixtures.genesis());
+
+        assertThat(codes(r1, r2)).containsExactly("UNKNOWN_ORIGINAL", "UNKNOWN_ORIGINAL");
+        assertThat(codes(LedgerFixtures.card("p1", 10_000, null))).containsExactly("OK");
+        assertThat(codes(r2, r1)).containsExactly("OK", "REFUND_EXCEEDS_ORIGINAL");
+        assertThat(codes(r1, r2)).containsExactly("DUPLICATE_TX", "DUPLICATE_TX"); // final refusals take the id
+
+        assertThat(ledger.balance(Accounts.merchant("M1"), Asset.KRW)).isEqualTo(BigInteger.valueOf(4_000));
+        assertThat(ledger.balance(Accounts.acquirerPayable("ACQ1"), Asset.KRW)).isEqualTo(BigInteger.valueOf(-4_000));
+        assertThat(ledger.totals()).isEqualTo(twin.totals());
+        // Replay determinism: the same blocks give the same app hash.
+        for (List<byte[]> b : List.of(List.of(r1, r2), List.of(LedgerFixtures.card("p1", 10_000, null)), List.of(r2, r1),
+                List.of(r1, r2))) {
+            twin.execute(twin.height() + 1, 1_000, b);
+            twin.commit();
+        }
+        assertThat(twin.appHash()).isEqualTo(ledger.appHash());
+    }
+
     @Test
     void pointsSwapAtTheCompanysRateFromItsReserve() {
         assertThat(codes(LedgerFixtures.swap("s1", 500, W2))).containsExactly("OK");

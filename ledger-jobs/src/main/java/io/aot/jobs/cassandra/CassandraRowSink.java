@@ -10,7 +10,7 @@ import org.apache.flink.streaming.connectors.cassandra.NoOpCassandraFailureHandl
 import org.apache.flink.types.Row;
 
 /**
- * The connector's tuple sink for our rows ({@link CassandraTable}): binds the Flink-typed day and blob fields as the 3.x driver's date and blob,
+ * The connector's tuple sink for our rows ({@link CassandraTable}): binds the Flink-typed day ({@code java.time.LocalDate}) and blob fields as the 3.x driver's date and blob,
  * and bounds the writes in flight. The connector's default is unbounded: under load (bench pipeline) the driver's
  * per-host queue (256) overflowed with {@code BusyPoolException} and the job restarted; with the bound, a slow
  * Cassandra back-pressures the job instead. An absent value (a null field) is left unset rather than bound as null:
@@ -35,20 +35,21 @@ public final class CassandraRowSink extends AbstractCassandraTupleSink<Row> {
     protected Object[] extract(Row record) {
         Object[] values = new Object[rowArity];
         for (int i = 0; i < rowArity; i++) {
-            Object v = record.getField(i);
-            if (v instanceof java.sql.Date day) {
-                v = cqlDate(day);
-            } else if (v instanceof byte[] bytes) {
-                v = ByteBuffer.wrap(bytes);
-            }
-            values[i] = v;
+            values[i] = bindValue(record.getField(i));
         }
         return values;
     }
 
-    /** A CQL date for the driver from the row's day. */
-    static LocalDate cqlDate(java.sql.Date day) {
-        java.time.LocalDate d = day.toLocalDate();
-        return LocalDate.fromYearMonthDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+    /** A row field as the 3.x driver binds it: a day as the driver's date, bytes as a blob, anything else as is. */
+    public static Object bindValue(Object v) {
+        if (v instanceof java.time.LocalDate day) {
+            return cqlDate(day);
+        }
+        return v instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : v;
+    }
+
+    /** A CQL date for the driver from the row's day (both zone-free: year, month, day). */
+    static LocalDate cqlDate(java.time.LocalDate day) {
+        return LocalDate.fromYearMonthDay(day.getYear(), day.getMonthValue(), day.getDayOfMonth());
     }
 }

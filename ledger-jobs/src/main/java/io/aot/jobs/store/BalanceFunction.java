@@ -15,9 +15,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by {@code account|currency}: the running balance from the genesis opening balance plus every committed posting,
- * as an upsert row of {@code balances} written {@code USING TIMESTAMP} of its chain position, so a late or replayed
- * write can never overwrite a newer balance (the genesis rows carry timestamp 0).
- * Input: (account, currency, signed delta, height, chain position, block time).
+ * as an upsert row of {@code balances} written {@code USING TIMESTAMP} of its chain position
+ * ({@link ChainWriteTimestamps}: ordered by position and at block time, so a late or replayed write never overwrites a
+ * newer balance, and an operator's write in cqlsh does not shadow the chain's later ones).
+ * Input: (account, currency, signed delta, height, write timestamp in us, block time in ms).
  *
  * <p>The row is written at most once per {@code flushEveryChainMs} of chain time: a busy account (a merchant's, the
  * fee account) takes many postings per second, and only the last balance of each interval is worth a write. An
@@ -35,7 +36,7 @@ public final class BalanceFunction
     private final Map<String, String> opening;
     private final long flushEveryChainMs;
     private transient ValueState<BigInteger> balance;
-    /** The last posting not yet written: (height, chain position, block time); null when the row is up to date. */
+    /** The last posting not yet written: (height, write timestamp in us, block time); null when the row is up to date. */
     private transient ValueState<Tuple3<Long, Long, Long>> unwritten;
 
     public BalanceFunction(Map<String, String> opening, long flushEveryChainMs) {

@@ -15,7 +15,6 @@ import io.aot.ledger.state.LedgerGenesis;
 import io.aot.ledger.state.LedgerGenesisFile;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Arrays;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple6;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -53,7 +51,10 @@ public final class LedgerStoreJob {
     private LedgerStoreJob() {
     }
 
-    /** Program arguments: {@code --genesis FILE --validators h:p,h:p [--bootstrap-servers ..] [--committed-topic ..]}. */
+    /**
+     * Program arguments: {@code --genesis FILE --validators h:p,h:p [--bootstrap-servers ..] [--committed-topic ..]
+     * [--cassandra h:p] [--cassandra-consistency LOCAL_QUORUM]}.
+     */
     public static void main(String[] args) throws Exception {
         ParameterTool p = ParameterTool.fromArgs(args);
         Genesis genesis = Genesis.read(Path.of(p.getRequired("genesis")));
@@ -68,21 +69,32 @@ public final class LedgerStoreJob {
                 LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
                 LedgerTopicSinks.rejections(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
-                p.get("cassandra", "127.0.0.1:9042"), p.get("ledger-keyspace", "aot_ledger"),
+                new CassandraClusterBuilder(p.get("cassandra", "127.0.0.1:9042"),
+                        p.get("cassandra-consistency", CassandraClusterBuilder.DEFAULT_CONSISTENCY.name())),
+                p.get("ledger-keyspace", "aot_ledger"),
                 p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
         env.execute("aot-ledger-store");
     }
 
     /**
-     * @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables
+     * @param cassandraContactPoint {@code host:port}, or null for no Cassandra tables (writes at LOCAL_QUORUM)
      * @param ledgerGenesis the validators' ledger genesis (opening balances), or null for no {@code balances} table
      */
     public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
+        wire(env, chainId, blocks, committedSink, rejectionSink,
+                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                ledgerKeyspace, ledgerGenesis);
+    }
+
+    /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
+    public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cassandra,
+            String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         wireCommitted(env, chainId, env.fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source")
                         .uid("block-source").setParallelism(1), // a chain is one sequence
-                committedSink, rejectionSink, cassandraContactPoint, ledgerKeyspace, ledgerGenesis);
+                committedSink, rejectionSink, cassandra, ledgerKeyspace, ledgerGenesis);
     }
 
     /**
@@ -91,6 +103,15 @@ public final class LedgerStoreJob {
      */
     public static void wireCommitted(StreamExecutionEnvironment env, String chainId, DataStream<CommittedTx> chain,
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
+            String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
+        wireCommitted(env, chainId, chain, committedSink, rejectionSink,
+                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                ledgerKeyspace, ledgerGenesis);
+    }
+
+    /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
+    public static void wireCommitted(StreamExecutionEnvironment env, String chainId, DataStream<CommittedTx> chain,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cluster,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         SingleOutputStreamOperator<CommittedTransaction> committed = chain
                 // Chain time: block times only grow (every block, empty ones too), so the watermark follows the chain.
@@ -102,9 +123,8 @@ public final class LedgerStoreJob {
         committed.sinkTo(committedSink).name("committed-topic").uid("committed-topic").setParallelism(1);
         committed.getSideOutput(Rejections.TAG).sinkTo(rejectionSink).name("ledger-rejections")
                 .uid("ledger-rejections").setParallelism(1);
-        if (cassandraContactPoint != null) {
+        if (cluster != null) {
             LedgerTableRows rows = new LedgerTableRows();
-            CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandraContactPoint);
             var blockRecords = committed.getSideOutput(CommittedTxFunction.BLOCKS);
             table(blockRecords.map(rows::block), LedgerTableRows.BLOCKS, ledgerKeyspace, cluster);
             table(blockRecords.map(rows::blockByDay), LedgerTableRows.BLOCKS_BY_DAY, ledgerKeyspace, cluster);
@@ -118,39 +138,44 @@ public final class LedgerStoreJob {
             table(committed.flatMap((CommittedTransaction t, Collector<Row> out) -> rows.postings(t).forEach(out::collect)),
                     LedgerTableRows.POSTINGS_BY_ACCOUNT_DAY, ledgerKeyspace, cluster);
             if (ledgerGenesis != null) {
-                balances(env, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
+                balances(blockRecords, committed, rows, openingBalances(ledgerGenesis), ledgerKeyspace, cluster);
             }
             SingleOutputStreamOperator<Row> settlement = committed
                     .filter(t -> SettlementFunction.key(t) != null).name("sales").uid("sales").setParallelism(1)
                     .keyBy(SettlementFunction::key)
                     .process(new SettlementFunction(TABLE_FLUSH_EVERY_CHAIN_MS))
-                    .returns(LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT.rowType())
+                    .returns(LedgerTableRows.DAILY_SETTLEMENT.rowType())
                     .name("daily-settlement").uid("daily-settlement").setParallelism(1);
-            table(settlement.map(r -> r), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT, ledgerKeyspace, cluster);
-            table(settlement.map(r -> r).returns(LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER.rowType()),
-                    LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER, ledgerKeyspace, cluster);
+            table(settlement.map(LedgerTableRows::settlementByMerchant), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT,
+                    ledgerKeyspace, cluster);
+            table(settlement.map(LedgerTableRows::settlementByAcquirer), LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER,
+                    ledgerKeyspace, cluster);
         }
     }
 
-    /** Genesis balances (write timestamp 0) and, keyed by account and currency, every balance after a posting. */
-    private static void balances(StreamExecutionEnvironment env, SingleOutputStreamOperator<CommittedTransaction> committed,
-            LedgerTableRows rows, Map<String, String> opening, String keyspace, CassandraClusterBuilder cluster) {
-        List<Row> genesisRows = new ArrayList<>();
-        opening.forEach((key, amount) -> {
-            int bar = key.lastIndexOf('|');
-            genesisRows.add(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
-                    new java.util.Date(0), 0L));
-        });
+    /**
+     * Genesis balances, written when block 1 comes by with a timestamp just below it
+     * ({@link ChainWriteTimestamps#genesisMicros}), and, keyed by account and currency, every balance after a posting.
+     */
+    private static void balances(DataStream<CommittedTx> blockRecords,
+            SingleOutputStreamOperator<CommittedTransaction> committed, LedgerTableRows rows, Map<String, String> opening,
+            String keyspace, CassandraClusterBuilder cluster) {
         CassandraTable table = LedgerTableRows.BALANCES;
-        if (!genesisRows.isEmpty()) {
-            env.fromData(genesisRows, table.rowType()).name("genesis-balances").uid("genesis-balances")
-                    .setParallelism(1)
+        if (!opening.isEmpty()) {
+            blockRecords.flatMap((CommittedTx b, Collector<Row> out) -> {
+                if (b.height == 1) {
+                    long micros = ChainWriteTimestamps.genesisMicros(b.blockTimeMillis);
+                    opening.forEach((key, amount) -> {
+                        int bar = key.lastIndexOf('|');
+                        out.collect(Row.of(key.substring(0, bar), key.substring(bar + 1), new BigInteger(amount), 0L,
+                                new java.util.Date(b.blockTimeMillis), micros));
+                    });
+                }
+            }).returns(table.rowType()).name("genesis-balances").uid("genesis-balances").setParallelism(1)
                     .addSink(new CassandraRowSink(table.types().length, table.upsert(keyspace), cluster))
                     .name("cassandra-genesis-balances").uid("cassandra-genesis-balances").setParallelism(1);
         }
-        table(committed.flatMap((CommittedTransaction t,
-                        Collector<Tuple6<String, String, BigInteger, Long, Long, Long>> out) ->
-                        rows.deltas(t).forEach(out::collect))
+        table(committed.process(new PostingDeltasFunction(rows))
                 .returns(Types.TUPLE(Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, Types.LONG, Types.LONG))
                 .name("posting-deltas").uid("posting-deltas").setParallelism(1)
                 .keyBy(d -> d.f0 + "|" + d.f1)

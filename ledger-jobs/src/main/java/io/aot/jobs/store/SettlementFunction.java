@@ -86,7 +86,7 @@ public final class SettlementFunction extends KeyedProcessFunction<String, Commi
             return; // expired
         }
         String[] k = ctx.getCurrentKey().split("\\|");
-        java.sql.Date day = java.sql.Date.valueOf(k[1]);
+        java.time.LocalDate day = java.time.LocalDate.parse(k[1]); // ISO text from key(): zone-free
         // merchant, day, acquirer, currency, payments, gross, refunds, refunded, fee, net, as-of height
         out.collect(Row.of(k[0], day, k[2], k[3], s.f0, s.f1, s.f2, s.f3, BigInteger.ZERO, s.f1.subtract(s.f3), s.f4));
     }

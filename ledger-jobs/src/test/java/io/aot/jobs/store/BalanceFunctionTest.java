@@ -21,8 +21,8 @@ class BalanceFunctionTest {
     private static final long T0 = 1_763_870_400_000L; // a whole second of chain time
 
     private static Tuple6<String, String, BigInteger, Long, Long, Long> posting(String account, long delta, long height,
-            long position, long blockTime) {
-        return Tuple6.of(account, "KRW", BigInteger.valueOf(delta), height, position, blockTime);
+            long writeTimestampMicros, long blockTime) {
+        return Tuple6.of(account, "KRW", BigInteger.valueOf(delta), height, writeTimestampMicros, blockTime);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Tuple6<String, String, BigInteger, Long, Long, Long>, Row>
@@ -50,7 +50,7 @@ class BalanceFunctionTest {
             assertThat(m.getField(1)).isEqualTo("KRW");
             assertThat(m.getField(2)).isEqualTo(BigInteger.valueOf(120)); // opening 100 + 50 - 30
             assertThat(m.getField(3)).isEqualTo(2L);
-            assertThat(m.getField(5)).as("the write timestamp is the newest posting's position").isEqualTo(20L);
+            assertThat(m.getField(5)).as("the write timestamp is the newest posting's").isEqualTo(20L);
             Row c = rows.stream().filter(r -> "customer:C1".equals(r.getField(0))).findFirst().orElseThrow();
             assertThat(c.getField(2)).isEqualTo(BigInteger.valueOf(-20)); // no opening balance
 

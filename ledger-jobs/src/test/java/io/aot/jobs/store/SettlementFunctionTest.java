@@ -29,6 +29,9 @@ class SettlementFunctionTest {
     private static final Instant DAY1 = Instant.parse("2026-11-23T02:00:00Z"); // 11:00 in Seoul, 2026-11-23
     private static final Instant DAY2 = Instant.parse("2026-11-23T15:30:00Z"); // 00:30 in Seoul, 2026-11-24
     private static final long FLUSH_MS = 1_000;
+    private static final org.apache.flink.api.common.typeutils.TypeSerializer<Row> ROWS =
+            LedgerTableRows.DAILY_SETTLEMENT.rowType().createSerializer(
+                    new org.apache.flink.api.common.serialization.SerializerConfigImpl());
 
     private static CommittedTransaction tx(String id, TransactionKind kind, String result, long krw, Instant at, long height) {
         return CommittedTransaction.newBuilder().setTxId(id).setKind(kind).setResultCode(result).setChainId("c")
@@ -44,6 +47,7 @@ class SettlementFunctionTest {
         KeyedOneInputStreamOperatorTestHarness<String, CommittedTransaction, Row> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SettlementFunction(FLUSH_MS)), key,
                         Types.STRING);
+        h.setup(ROWS); // as the job declares them (returns(rowType)): the day is a LocalDate, not a Kryo generic
         h.open();
         return h;
     }
@@ -102,6 +106,7 @@ class SettlementFunctionTest {
         KeySelector<CommittedTransaction, String> key = SettlementFunction::key;
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new SettlementFunction(FLUSH_MS)), key, Types.STRING)) {
+            restored.setup(ROWS);
             restored.initializeState(snapshot);
             restored.open();
             restored.processWatermark(DAY1.toEpochMilli() + FLUSH_MS - 1);
