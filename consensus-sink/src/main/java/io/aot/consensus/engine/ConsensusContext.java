@@ -24,6 +24,16 @@ public interface ConsensusContext {
     /** Durably record the engine's round state; called before any own message is sent. */
     void persist(ConsensusCheckpoint checkpoint);
 
+    /**
+     * A peer's proposal or vote that this engine took for the current height. The node appends it to its consensus
+     * WAL, synced before this validator's next own message leaves ({@link #persist}) and emptied at each new height;
+     * {@link TendermintEngine#start} replays it after a restart. Without it, the prevotes that justified a lock could
+     * be lost to every validator at once (the locked ones restarted together, the Byzantine sender went silent), and
+     * no one could ever show that polka again: the locked validators would refuse every other value forever.
+     */
+    default void received(Object message) {
+    }
+
     /** Wall or simulated time, used only as the proposed block's time. */
     long nowMillis();
 

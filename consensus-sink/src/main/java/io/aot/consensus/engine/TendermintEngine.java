@@ -79,6 +79,8 @@ public final class TendermintEngine {
     private final ArrayDeque<Object> futureMessages = new ArrayDeque<>();
     private final List<Vote> ownVotes = new ArrayList<>();
     private long evidenceCount;
+    /** Replaying the consensus WAL at start: those messages are logged already. */
+    private boolean replaying;
 
     /**
      * @param selfIndex this validator's index in the genesis set, or -1 for a node that follows without voting
@@ -98,11 +100,18 @@ public final class TendermintEngine {
         this.ctx = ctx;
     }
 
+    /** {@link #start(ConsensusCheckpoint, List)} with an empty consensus WAL. */
+    public void start(ConsensusCheckpoint checkpoint) {
+        start(checkpoint, List.of());
+    }
+
     /**
      * Replays stored blocks the application has not committed, then starts the next height: at the checkpoint's round
-     * and lock if it belongs to that height (a restart), else at round 0.
+     * and lock if it belongs to that height (a restart), else at round 0. Then replays {@code wal}, the peers' proposals
+     * and votes this validator had taken for that height before it stopped (CometBFT's consensus WAL): each goes
+     * through the same checks as on arrival, and messages of other heights are ignored.
      */
-    public void start(ConsensusCheckpoint checkpoint) {
+    public void start(ConsensusCheckpoint checkpoint, List<Object> wal) {
         long stored = store.height();
         if (app.lastCommittedHeight() > stored) {
             throw new IllegalStateException("application is at height " + app.lastCommittedHeight()
@@ -138,6 +147,18 @@ public final class TendermintEngine {
             startRound(checkpoint.round());
         } else {
             startRound(0);
+        }
+        replaying = true;
+        try {
+            for (Object m : wal) {
+                if (m instanceof Proposal p && p.height() == height) {
+                    onProposal(p);
+                } else if (m instanceof Vote v && v.height() == height) {
+                    onVote(v);
+                }
+            }
+        } finally {
+            replaying = false;
         }
     }
 
@@ -187,6 +208,7 @@ public final class TendermintEngine {
         }
         proposals.put(p.round(), p);
         proposalReceivedAtMs.put(p.round(), ctx.nowMillis());
+        logReceived(p);
         senders(p.round()).set(p.proposerIndex());
         evaluate();
     }
@@ -226,10 +248,12 @@ public final class TendermintEngine {
             }
             case CONFLICTING_COUNTED -> {
                 evidenceCount++;
+                logReceived(v);
                 evaluate();
             }
             case ADDED -> {
                 senders(v.round()).set(v.validatorIndex());
+                logReceived(v);
                 evaluate();
             }
         }
@@ -669,6 +693,14 @@ public final class TendermintEngine {
             power += validators.get(i).votingPower();
         }
         return power;
+    }
+
+    /** A peer's message taken for this height, to the consensus WAL (our own are in the checkpoint). */
+    private void logReceived(Object message) {
+        int from = message instanceof Proposal p ? p.proposerIndex() : ((Vote) message).validatorIndex();
+        if (!replaying && from != selfIndex) {
+            ctx.received(message);
+        }
     }
 
     private void drop(String reason) {

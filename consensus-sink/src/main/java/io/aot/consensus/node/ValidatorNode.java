@@ -16,6 +16,7 @@ import io.aot.consensus.engine.SignerGuard;
 import io.aot.consensus.engine.TendermintEngine;
 import io.aot.consensus.engine.Timeout;
 import io.aot.consensus.mempool.Mempool;
+import io.aot.consensus.storage.ConsensusWal;
 import io.aot.consensus.storage.FileBlockStore;
 import io.aot.consensus.storage.FileCheckpointStore;
 import io.aot.consensus.storage.ValidatorDataDir;
@@ -57,6 +58,8 @@ public final class ValidatorNode implements AutoCloseable {
     static final int MAX_AWAITING_REPLICATION = 1_024;
     /** Blocks sent at once to a peer that is behind. */
     static final int SYNC_BATCH_BLOCKS = 50;
+    /** Bound on one height's logged peer messages (a few rounds of full proposals and every vote fit). */
+    static final long MAX_WAL_BYTES = 256L << 20;
 
     private final Genesis genesis;
     private final NodeConfig config;
@@ -65,6 +68,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final ValidatorDataDir data;
     private final FileBlockStore store;
     private final FileCheckpointStore checkpoints;
+    private final ConsensusWal wal;
     private final Mempool mempool;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers"));
@@ -102,6 +106,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.data = ValidatorDataDir.open(config.dataDir(), codec); // locked: no second process on this home
         this.store = data.blocks();
         this.checkpoints = data.checkpoints();
+        this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
         Application app = application(genesis, config);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, data.signer());
@@ -117,7 +122,8 @@ public final class ValidatorNode implements AutoCloseable {
                 config.rpcPort()));
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
-        post(() -> engine.start(checkpoint));
+        List<Object> received = wal.load();
+        post(() -> engine.start(checkpoint, received));
         this.loop = new Thread(this::runLoop, "consensus-loop");
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
@@ -267,7 +273,13 @@ public final class ValidatorNode implements AutoCloseable {
         }
 
         @Override
+        public void received(Object message) {
+            wal.append(message);
+        }
+
+        @Override
         public void persist(ConsensusCheckpoint checkpoint) {
+            wal.sync(); // what this validator's next message was based on is on disk before anyone sees it
             checkpoints.save(checkpoint);
             CrashPoints.hit("after-checkpoint");
         }
@@ -295,6 +307,7 @@ public final class ValidatorNode implements AutoCloseable {
         @Override
         public void committed(Block block, CommitCertificate certificate) {
             CrashPoints.hit("after-block-commit");
+            wal.reset();
             mempool.update(block.txs());
             committedTxs.addAndGet(block.txs().size());
             synchronized (heightMonitor) {
@@ -565,6 +578,7 @@ public final class ValidatorNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        wal.close();
         data.close();
     }
 }

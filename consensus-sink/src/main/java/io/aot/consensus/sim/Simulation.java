@@ -401,6 +401,7 @@ public final class Simulation {
             SimNode n = sim.nodes.get(node);
             n.checkpoint = null;
             n.lastSigned = null;
+            n.wal.clear();
             n.crash();
             n.boot();
             sim.schedule(1_000 + sim.random.nextInt(2_000), this);
@@ -543,6 +544,8 @@ public final class Simulation {
         final BlockStore store = new InMemoryBlockStore();
         SignerGuard.LastSigned lastSigned;
         ConsensusCheckpoint checkpoint;
+        /** The consensus WAL: peers' messages taken at the current height (here durable at once). */
+        final List<Object> wal = new ArrayList<>();
         // Volatile: lost in a crash.
         TendermintEngine engine;
         final Map<String, byte[]> mempool = new LinkedHashMap<>();
@@ -578,7 +581,7 @@ public final class Simulation {
             SignerGuard guard = new SignerGuard(key::sign, guardStore);
             engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
                     .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), store, this);
-            engine.start(checkpoint);
+            engine.start(checkpoint, List.copyOf(wal));
         }
 
         void crash() {
@@ -785,6 +788,11 @@ public final class Simulation {
         }
 
         @Override
+        public void received(Object message) {
+            wal.add(message);
+        }
+
+        @Override
         public void persist(ConsensusCheckpoint cp) {
             checkpoint = cp;
         }
@@ -811,6 +819,7 @@ public final class Simulation {
 
         @Override
         public void committed(Block block, CommitCertificate certificate) {
+            wal.clear();
             for (byte[] tx : block.txs()) {
                 mempool.remove(new String(tx, StandardCharsets.UTF_8));
             }

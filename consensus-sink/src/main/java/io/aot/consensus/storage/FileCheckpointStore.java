@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine's checkpoint in a file, replaced atomically with fsync before each own message leaves. This is our
- * write-ahead log, cut to what recovery needs: received messages are not logged, because gossip delivers them again;
- * only what this validator itself decided (round, step, lock, valid value, its own votes) must survive.
+ * The engine's checkpoint in a file, replaced atomically with fsync before each own message leaves: what this
+ * validator itself decided (round, step, lock, valid value, its own votes). The peers' messages it took at the same
+ * height are in the {@link ConsensusWal}, synced just before: gossip cannot always deliver them again (a Byzantine
+ * sender may go silent after its vote completed a polka that someone locked on).
  */
 public final class FileCheckpointStore {
 
