@@ -34,6 +34,8 @@ public final class ConsensusWal implements AutoCloseable {
     private final FileChannel channel;
     private long size;
     private long refusedFull;
+    /** Appended since the last sync: a checkpoint with nothing new received costs no second fsync. */
+    private boolean dirty;
 
     public ConsensusWal(Path file, WireCodec codec, long maxBytes) {
         this.file = file;
@@ -105,13 +107,18 @@ public final class ConsensusWal implements AutoCloseable {
             throw new UncheckedIOException("cannot append to the consensus WAL " + file, e);
         }
         size += RECORD_HEADER_BYTES + body.length;
+        dirty = true;
         return true;
     }
 
     /** Makes every appended message durable. */
     public synchronized void sync() {
+        if (!dirty) {
+            return;
+        }
         try {
             channel.force(false);
+            dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync the consensus WAL " + file, e);
         }
@@ -122,6 +129,7 @@ public final class ConsensusWal implements AutoCloseable {
         try {
             channel.truncate(0);
             channel.force(false);
+            dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset the consensus WAL " + file, e);
         }
