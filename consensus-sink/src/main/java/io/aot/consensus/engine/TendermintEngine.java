@@ -33,6 +33,9 @@ import java.util.TreeMap;
  */
 public final class TendermintEngine {
 
+    /** Bytes of next-height messages held before their signatures can be checked: a few full proposals and votes. */
+    static final long MAX_FUTURE_MESSAGE_BYTES = 64L << 20;
+
     private final EngineConfig config;
     private final Application app;
     private final BlockStore store;
@@ -77,6 +80,7 @@ public final class TendermintEngine {
     private final Set<Integer> precommitTimeoutScheduled = new HashSet<>();
     private final Map<Hash, Boolean> validity = new HashMap<>();
     private final ArrayDeque<Object> futureMessages = new ArrayDeque<>();
+    private long futureMessageBytes;
     private final List<Vote> ownVotes = new ArrayList<>();
     private long evidenceCount;
     /** Replaying the consensus WAL at start: those messages are logged already. */
@@ -556,6 +560,7 @@ public final class TendermintEngine {
     private void replayBuffered() {
         List<Object> pending = new ArrayList<>(futureMessages);
         futureMessages.clear();
+        futureMessageBytes = 0;
         for (Object m : pending) {
             if (m instanceof Proposal p) {
                 onProposal(p);
@@ -568,11 +573,14 @@ public final class TendermintEngine {
     private void buffer(Object message) {
         long h = message instanceof Proposal p ? p.height() : ((Vote) message).height();
         // Only the next height is worth keeping: anything further is reached by block sync, not by these messages.
-        if (h != height + 1 || futureMessages.size() >= config.maxBufferedFutureMessages()) {
+        long bytes = message instanceof Proposal p ? p.block().txBytes() + 1024 : 256;
+        if (h != height + 1 || futureMessages.size() >= config.maxBufferedFutureMessages()
+                || futureMessageBytes + bytes > MAX_FUTURE_MESSAGE_BYTES) {
             drop("future-height");
             return;
         }
         futureMessages.add(message);
+        futureMessageBytes += bytes;
     }
 
     private void broadcastVote(VoteType type, Hash blockId) {

@@ -24,14 +24,22 @@ public final class Frames {
 
     /** The next frame; {@link FrameTooLargeException} (the caller disconnects) if the peer announces an oversized one. */
     public static byte[] read(DataInputStream in) throws IOException {
+        return read(in, MAX_FRAME_BYTES);
+    }
+
+    /**
+     * The next frame of at most {@code maxBytes}, refused before anything is allocated: a handshake frame is read with
+     * a bound of a few hundred bytes, so a stranger cannot make us allocate a full frame before proving anything.
+     */
+    public static byte[] read(DataInputStream in, int maxBytes) throws IOException {
         int length;
         try {
             length = in.readInt();
         } catch (EOFException e) {
             throw e;
         }
-        if (length < 0 || length > MAX_FRAME_BYTES) {
-            throw new FrameTooLargeException(length);
+        if (length < 0 || length > maxBytes) {
+            throw new FrameTooLargeException(length, maxBytes);
         }
         byte[] payload = new byte[length];
         in.readFully(payload);
@@ -42,8 +50,8 @@ public final class Frames {
     public static final class FrameTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        FrameTooLargeException(int length) {
-            super("peer announced a frame of " + length + " bytes, limit " + MAX_FRAME_BYTES);
+        FrameTooLargeException(int length, int limit) {
+            super("peer announced a frame of " + length + " bytes, limit " + limit);
         }
     }
 }

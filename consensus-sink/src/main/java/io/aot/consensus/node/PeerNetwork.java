@@ -27,13 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * validator key: the listener sends a random 32-byte challenge, the dialer answers with its public key and a signature
  * over (chain id, challenge). Not encrypted yet (TLS or Noise later); authenticated, length-prefixed, bounded.
  *
- * <p>Every outbound queue is bounded ({@link #OUTBOUND_QUEUE_FRAMES}); a full queue drops the frame and counts it,
- * since gossip re-sends whatever matters. Inbound frames go to {@code deliver}, which may block: that is TCP
- * back-pressure on a peer faster than our event loop.
+ * <p>Every outbound queue is bounded in frames ({@link #OUTBOUND_QUEUE_FRAMES}) and in bytes
+ * ({@link #OUTBOUND_QUEUE_BYTES}); a full queue drops the frame and counts it, since gossip re-sends whatever matters.
+ * Inbound frames go to {@code deliver}, which may block: that is TCP back-pressure on a peer faster than our event
+ * loop. Threads are bounded too: one per outbound peer, and at most {@link #MAX_INBOUND_CONNECTIONS} inbound
+ * connections (handshaking or authenticated); a handshake frame is read within {@link #MAX_HELLO_BYTES}.
  */
 public final class PeerNetwork implements AutoCloseable {
 
     static final int OUTBOUND_QUEUE_FRAMES = 20_000;
+    /** Bytes queued for one peer: a few full blocks. */
+    static final long OUTBOUND_QUEUE_BYTES = 64L << 20;
+    /** The dialer's hello: a public key and a signature with their lengths. */
+    static final int MAX_HELLO_BYTES = 256;
+    /** The listener's challenge. */
+    static final int MAX_CHALLENGE_BYTES = 64;
     static final int HANDSHAKE_TIMEOUT_MS = 5_000;
     static final long MAX_RECONNECT_BACKOFF_MS = 2_000;
 
@@ -46,6 +54,8 @@ public final class PeerNetwork implements AutoCloseable {
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Inbound connections at once: each peer may redial while its old connection is being noticed as dead. */
+    private final java.util.concurrent.Semaphore inboundSlots;
     private volatile boolean closed;
 
     public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
@@ -55,6 +65,7 @@ public final class PeerNetwork implements AutoCloseable {
         this.validators = validators;
         this.selfIndex = validators.indexOf(key.publicKey());
         this.deliver = deliver;
+        this.inboundSlots = new java.util.concurrent.Semaphore(maxInboundConnections(validators.size()));
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(System.getProperty("aot.p2p.host", "127.0.0.1"), listenPort));
@@ -79,13 +90,24 @@ public final class PeerNetwork implements AutoCloseable {
         boolean deliver(int peerIndex, byte[] frame);
     }
 
-    /** Queue a frame for one peer; false (and counted) if its queue is full. */
+    /** Bound on inbound connections: two per peer, and a few for strangers that fail the handshake. */
+    static int maxInboundConnections(int validators) {
+        return 2 * validators + 8;
+    }
+
+    /** Queue a frame for one peer; false (and counted) if its queue is full in frames or in bytes. */
     public boolean send(int peerIndex, byte[] frame) {
         Outbound o = outbound.get(peerIndex);
         if (o == null) {
             return false;
         }
+        if (o.queuedBytes.addAndGet(frame.length) > OUTBOUND_QUEUE_BYTES) {
+            o.queuedBytes.addAndGet(-frame.length);
+            count("outbound-queue-full");
+            return false;
+        }
         if (!o.queue.offer(frame)) {
+            o.queuedBytes.addAndGet(-frame.length);
             count("outbound-queue-full");
             return false;
         }
@@ -116,7 +138,18 @@ public final class PeerNetwork implements AutoCloseable {
         while (!closed) {
             try {
                 Socket socket = server.accept();
-                Thread t = new Thread(() -> serveInbound(socket), "p2p-in");
+                if (!inboundSlots.tryAcquire()) {
+                    count("inbound-connections-full");
+                    socket.close();
+                    continue;
+                }
+                Thread t = new Thread(() -> {
+                    try {
+                        serveInbound(socket);
+                    } finally {
+                        inboundSlots.release();
+                    }
+                }, "p2p-in");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -137,7 +170,7 @@ public final class PeerNetwork implements AutoCloseable {
             random.nextBytes(challenge);
             Frames.write(out, challenge);
             out.flush();
-            int peer = verifyHello(Frames.read(in), challenge);
+            int peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge);
             if (peer < 0) {
                 count("handshake-refused");
                 return;
@@ -182,6 +215,7 @@ public final class PeerNetwork implements AutoCloseable {
         final int index;
         final InetSocketAddress address;
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(OUTBOUND_QUEUE_FRAMES);
+        final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
         Outbound(int index, InetSocketAddress address) {
             this.index = index;
@@ -197,7 +231,7 @@ public final class PeerNetwork implements AutoCloseable {
                     socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                     DataInputStream in = new DataInputStream(socket.getInputStream());
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-                    byte[] challenge = Frames.read(in);
+                    byte[] challenge = Frames.read(in, MAX_CHALLENGE_BYTES);
                     Frames.write(out, new CanonicalWriter().bytes(key.publicKey().encoded())
                             .bytes(key.sign(helloSignBytes(challenge))).toByteArray());
                     out.flush();
@@ -207,9 +241,11 @@ public final class PeerNetwork implements AutoCloseable {
                         if (frame == null) {
                             continue;
                         }
+                        queuedBytes.addAndGet(-frame.length);
                         Frames.write(out, frame);
                         // Batch what is already queued into one flush.
                         for (int i = 0; i < 256 && (frame = queue.poll()) != null; i++) {
+                            queuedBytes.addAndGet(-frame.length);
                             Frames.write(out, frame);
                         }
                         out.flush();

@@ -52,6 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
+    /** Bytes of peer messages waiting for the loop, in KiB permits: a full queue blocks the peers' readers. */
+    static final int EVENT_QUEUE_KIB = 256 * 1024;
+    /** RPC client connections at once (each has a thread); more are closed at accept. */
+    static final int MAX_RPC_CLIENTS = 256;
     /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
     static final long REPLICATION_TIMEOUT_MS = 2_000;
     /** Submissions waiting for peers' confirmations at once (one per client connection in practice). */
@@ -71,6 +75,9 @@ public final class ValidatorNode implements AutoCloseable {
     private final ConsensusWal wal;
     private final Mempool mempool;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+    private final java.util.concurrent.Semaphore eventKiB = new java.util.concurrent.Semaphore(EVENT_QUEUE_KIB);
+    private final java.util.concurrent.Semaphore rpcSlots = new java.util.concurrent.Semaphore(MAX_RPC_CLIENTS);
+    private final AtomicLong rpcClientsRefused = new AtomicLong();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers"));
     private final PeerNetwork network;
     private final ServerSocket rpc;
@@ -171,7 +178,9 @@ public final class ValidatorNode implements AutoCloseable {
                 + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
                 + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
                 + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "")
-                + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "");
+                + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "")
+                + (rpcClientsRefused.get() > 0 ? ", rpc clients refused " + rpcClientsRefused : "")
+                + (wal.refusedFull() > 0 ? ", wal full " + wal.refusedFull() : "");
     }
 
     private void runLoop() {
@@ -221,7 +230,21 @@ public final class ValidatorNode implements AutoCloseable {
             }
             return true;
         }
-        post(() -> handlePeerMessage(peer, message));
+        // Bounded in bytes as well as items: the permits come back once the loop has handled the message.
+        int kib = frame.length / 1024 + 1;
+        try {
+            eventKiB.acquire(kib);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        post(() -> {
+            try {
+                handlePeerMessage(peer, message);
+            } finally {
+                eventKiB.release(kib);
+            }
+        });
         return true;
     }
 
@@ -323,7 +346,18 @@ public final class ValidatorNode implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = rpc.accept();
-                daemon(() -> serveClient(s), "rpc-client").start();
+                if (!rpcSlots.tryAcquire()) {
+                    rpcClientsRefused.incrementAndGet();
+                    s.close();
+                    continue;
+                }
+                daemon(() -> {
+                    try {
+                        serveClient(s);
+                    } finally {
+                        rpcSlots.release();
+                    }
+                }, "rpc-client").start();
             } catch (IOException e) {
                 if (closed) {
                     return;

@@ -75,6 +75,21 @@ class BadInputTest {
         assertThat(sent).isEmpty(); // a follower never votes
     }
 
+    /** Fault 7: next-height messages wait unverified, so they are bounded in bytes as well as in count. */
+    @Test
+    void messagesOfTheNextHeightAreBufferedWithinAByteBound() {
+        List<byte[]> txs = List.of(new byte[1 << 20]);
+        BlockHeader h = new BlockHeader(CHAIN, 2, 2000, null, null, MerkleTree.root(txs),
+                new KeyValueApplication().lastAppHash(), validators.get(0).address(), validators.hash(), 1);
+        Block big = new Block(h, txs, null);
+        int proposals = (int) (TendermintEngine.MAX_FUTURE_MESSAGE_BYTES >> 20) + 10;
+        for (int r = 0; r < proposals; r++) {
+            engine.onProposal(new Proposal(2, r, -1, big, 0, new byte[64]));
+        }
+        assertThat(engine.dropped().get("future-height")).as("refused past the byte bound")
+                .isBetween(10L, 12L);
+    }
+
     @Test
     void anOversizedBlockIsInvalid() {
         TendermintEngine small = new TendermintEngine(

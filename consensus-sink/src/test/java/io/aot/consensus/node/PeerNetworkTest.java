@@ -90,6 +90,68 @@ class PeerNetworkTest {
         assertThat(delivered).isEmpty();
     }
 
+    /** Fault 7: a stranger could make the listener allocate a full 16 MiB frame before proving anything. */
+    @Test
+    void aHandshakeFrameIsReadWithinAFewHundredBytes() throws Exception {
+        try (Socket s = connect()) {
+            Frames.read(new DataInputStream(s.getInputStream()));
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(Frames.MAX_FRAME_BYTES); // announced, never sent
+            out.flush();
+            s.setSoTimeout(2_000);
+            assertThat(s.getInputStream().read()).as("closed at once, not after the handshake timeout").isEqualTo(-1);
+        }
+        awaitCounter("frame-too-large", 1L);
+    }
+
+    @Test
+    void inboundConnectionsAreBounded() throws Exception {
+        int max = PeerNetwork.maxInboundConnections(2);
+        List<Socket> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < max; i++) {
+                Socket s = connect();
+                Frames.read(new DataInputStream(s.getInputStream())); // each holds a slot in its handshake
+                open.add(s);
+            }
+            for (int i = 0; i < 3; i++) {
+                try (Socket s = connect()) {
+                    assertThat(s.getInputStream().read()).as("closed at accept").isEqualTo(-1);
+                }
+            }
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+        awaitCounter("inbound-connections-full", 3L);
+    }
+
+    @Test
+    void anOutboundQueueIsBoundedInBytes() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        ValidatorSet set = ValidatorSet.of(List.of(new Validator(self.publicKey(), 10), new Validator(peer.publicKey(), 10)));
+        int peerIndex = set.indexOf(peer.publicKey());
+        int listen;
+        try (ServerSocket s = new ServerSocket(0)) {
+            listen = s.getLocalPort();
+        }
+        try (PeerNetwork dialer = new PeerNetwork("aot-test", self, set, listen,
+                Map.of(peerIndex, new InetSocketAddress("127.0.0.1", deadPort)), (from, frame) -> true)) {
+            byte[] mib = new byte[1 << 20];
+            int queued = 0;
+            while (queued < 100 && dialer.send(peerIndex, mib)) {
+                queued++;
+            }
+            assertThat(queued).as("MiB frames queued for an unreachable peer")
+                    .isEqualTo((int) (PeerNetwork.OUTBOUND_QUEUE_BYTES >> 20));
+            assertThat(dialer.counters()).containsEntry("outbound-queue-full", 1L);
+        }
+    }
+
     private Socket connect() throws Exception {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
