@@ -115,6 +115,12 @@ class ValidatorHomeIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("validator at height " + seen + ", not " + height + ", within " + WAIT);
+        // Name every process still around with its log: a validator that died after one answer looks stalled here.
+        StringBuilder state = new StringBuilder();
+        for (ChildProcess p : processes) {
+            state.append("\n").append(p.logFile().getFileName()).append(p.isAlive() ? " (running)" : " (exited)")
+                    .append(":\n").append(p.logTail(30));
+        }
+        throw new AssertionError("validator at height " + seen + ", not " + height + ", within " + WAIT + state);
     }
 }
