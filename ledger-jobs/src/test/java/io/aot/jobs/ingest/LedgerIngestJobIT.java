@@ -243,10 +243,36 @@ class LedgerIngestJobIT {
                     cause = "; it ended with: " + org.apache.flink.util.ExceptionUtils.stringifyException(e.getCause());
                 }
             }
+            // The job was RUNNING with nothing reaching the sink in a CI run: show where every task thread is.
+            System.out.println(taskThreadDump());
             throw new AssertionError(timeout.getMessage() + "; the Flink job is " + status + cause
-                    + "; ingest writes left before the injected failure: " + INGEST_WRITES_BEFORE_FAILURE.get(),
-                    timeout);
+                    + "; ingest writes left before the injected failure: " + INGEST_WRITES_BEFORE_FAILURE.get()
+                    + " (task threads' stacks printed above)", timeout);
         }
+    }
+
+    /** The stacks of this JVM's Flink task and source threads, with the locks they wait on. */
+    private static String taskThreadDump() {
+        StringBuilder sb = new StringBuilder("thread dump at the timeout (deadlocked: ");
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] deadlocked = threads.findDeadlockedThreads();
+        sb.append(deadlocked == null ? "none" : java.util.Arrays.toString(deadlocked)).append(")\n");
+        for (var info : threads.dumpAllThreads(true, true)) {
+            String name = info.getThreadName();
+            if (name.contains("->") || name.contains("Source") || name.contains("Sink") || name.contains("decode")
+                    || name.contains("order") || name.contains("dedupe") || name.contains("Kafka")) {
+                sb.append('"').append(name).append("\" ").append(info.getThreadState());
+                if (info.getLockName() != null) {
+                    sb.append(" on ").append(info.getLockName()).append(" held by ").append(info.getLockOwnerName());
+                }
+                sb.append('\n');
+                StackTraceElement[] stack = info.getStackTrace();
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                    sb.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private void check(KafkaBroker kafka, String ns, Traffic traffic, List<WireCodec.CommittedBlock> blocks,
