@@ -55,6 +55,12 @@ public final class ValidatorClient implements AutoCloseable {
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
     }
 
+    /** Bounds each answer's wait (none by default: a subscription waits for blocks); for one-shot tools. */
+    public ValidatorClient readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        return this;
+    }
+
     /** Connects, retrying every 200 ms while the validator is still starting (connection refused), up to {@code wait}. */
     public static ValidatorClient connect(String chainId, InetSocketAddress address, java.time.Duration wait)
             throws IOException, InterruptedException {
@@ -86,6 +92,15 @@ public final class ValidatorClient implements AutoCloseable {
     public long latestHeight() throws IOException {
         try {
             return call(new CanonicalWriter().u8(RpcProtocol.LATEST_HEIGHT).toByteArray()).i64();
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    /** The validator's figures: height, round, step, peers, mempool, sync state, counters. */
+    public ValidatorStatus status() throws IOException {
+        try {
+            return ValidatorStatus.read(call(new CanonicalWriter().u8(RpcProtocol.STATUS).toByteArray()));
         } catch (MalformedException e) {
             throw new IOException("bad answer: " + e.getMessage());
         }
