@@ -46,19 +46,33 @@ public final class ValidatorClient implements AutoCloseable {
     private final DataOutputStream out;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
 
+    /** Connects within 5 s; answers may take any time (a subscription waits for blocks). */
     public ValidatorClient(String chainId, InetSocketAddress address) throws IOException {
+        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO);
+    }
+
+    /**
+     * For one-shot tools: connects within {@code timeout}, and each answer must come within it too, else the call
+     * throws {@link java.net.SocketTimeoutException}.
+     */
+    public ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration timeout) throws IOException {
+        this(chainId, address, timeout, timeout);
+    }
+
+    private ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration connectTimeout,
+            java.time.Duration answerTimeout) throws IOException {
         this.chainId = chainId;
         this.socket = new Socket();
-        socket.connect(address, 5_000);
+        try {
+            socket.connect(address, Math.toIntExact(connectTimeout.toMillis()));
+            socket.setSoTimeout(Math.toIntExact(answerTimeout.toMillis())); // 0: no bound
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-    }
-
-    /** Bounds each answer's wait (none by default: a subscription waits for blocks); for one-shot tools. */
-    public ValidatorClient readTimeout(java.time.Duration timeout) throws IOException {
-        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
-        return this;
     }
 
     /** Connects, retrying every 200 ms while the validator is still starting (connection refused), up to {@code wait}. */
