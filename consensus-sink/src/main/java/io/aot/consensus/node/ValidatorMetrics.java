@@ -161,10 +161,9 @@ public final class ValidatorMetrics implements AutoCloseable {
         gauge("aot_validator_mempool_bytes", "Bytes of the transactions waiting in the mempool", mempool::bytes);
         gauge("aot_validator_peers_committed_height", "Committed height that at least f+1 peers reported",
                 () -> view.peersCommittedHeight());
-        gauge("aot_validator_blocks_behind", "Blocks committed by f+1 peers and not yet here",
-                () -> Math.max(0, view.peersCommittedHeight() - committedHeight.getAsLong()));
+        gauge("aot_validator_blocks_behind", "Blocks committed by f+1 peers and not yet here", this::blocksBehind);
         gauge("aot_validator_catching_up", "1 while more than one block behind f+1 peers (block sync), else 0",
-                () -> status().catchingUp() ? 1 : 0);
+                () -> ValidatorStatus.catchingUp(blocksBehind()) ? 1 : 0);
         gauge("aot_validator_wal_bytes", "Bytes of the consensus WAL (peers' messages of the current height)", wal::bytes);
         counter("aot_validator_committed_txs", "Transactions committed since this process started",
                 () -> committedTxs.getAsLong());
@@ -177,6 +176,10 @@ public final class ValidatorMetrics implements AutoCloseable {
                 .help("Peer-network events (dial failures, full queues, refused handshakes, ...), by kind")
                 .labelNames("event").callback(cb -> network.counters().forEach((event, n) -> cb.call(n, event)))
                 .register(registry);
+    }
+
+    private long blocksBehind() {
+        return Math.max(0, view.peersCommittedHeight() - committedHeight.getAsLong());
     }
 
     private void gauge(String name, String help, java.util.function.DoubleSupplier value) {

@@ -54,7 +54,11 @@ public record ValidatorStatus(int validatorIndex, long committedHeight, int roun
      * between a peer's decision and ours (CometBFT's {@code catching_up} is the same idea).
      */
     public boolean catchingUp() {
-        return blocksBehind() > 1;
+        return catchingUp(blocksBehind());
+    }
+
+    static boolean catchingUp(long blocksBehind) {
+        return blocksBehind > 1;
     }
 
     void write(CanonicalWriter w) {
