@@ -142,8 +142,8 @@ public final class ValidatorNode implements AutoCloseable {
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
                 TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(() -> post(() -> metrics.snapshot(engine.evidenceCount(), engine.dropped())), 0, ValidatorMetrics.SNAPSHOT_EVERY_MS,
-                TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> post(() -> metrics.snapshot(engine.evidenceCount(), engine.dropped())),
+                0, ValidatorMetrics.SNAPSHOT_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The block bounds follow from the frame limit: every block this validator proposes fits in one frame. */
@@ -617,11 +617,6 @@ public final class ValidatorNode implements AutoCloseable {
 
     public Map<String, Long> dropped() {
         return engine.dropped();
-    }
-
-    /** This validator's figures (as answered to {@link RpcProtocol#STATUS}); safe from any thread. */
-    public ValidatorStatus validatorStatus() {
-        return metrics.status();
     }
 
     /** The bound Prometheus port, or -1 when {@code metrics_port} is 0. */
