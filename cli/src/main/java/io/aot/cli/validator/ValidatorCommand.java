@@ -1,19 +1,29 @@
 package io.aot.cli.validator;
 
 import io.aot.consensus.engine.TimeoutConfig;
+import io.aot.consensus.node.HostPort;
 import io.aot.consensus.node.NodeConfig;
 import io.aot.consensus.node.Testnet;
+import io.aot.consensus.node.ValidatorClient;
 import io.aot.consensus.node.ValidatorNode;
+import io.aot.consensus.node.ValidatorStatus;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code aot validator --home DIR} runs a validator; {@code aot validator init} writes a local testnet. */
+/**
+ * {@code aot validator --home DIR} runs a validator; {@code aot validator init} writes a local testnet;
+ * {@code aot validator status --rpc H:P} prints a running validator's figures.
+ */
 @Command(name = "validator", mixinStandardHelpOptions = true,
         description = {"Run a Tendermint BFT validator node (engine, TCP peers, block store, client RPC)", "",
-            "Run: aot validator --home DIR. Create a local testnet first: aot validator init --validators 4 --dir DIR."},
-        subcommands = ValidatorCommand.Init.class)
+            "Run: aot validator --home DIR. Create a local testnet first: aot validator init --validators 4 --dir DIR.",
+            "Check one: aot validator status --rpc 127.0.0.1:26651."},
+        subcommands = {ValidatorCommand.Init.class, ValidatorCommand.Status.class})
 public final class ValidatorCommand implements Callable<Integer> {
 
     @Option(names = "--home", description = "The validator's home folder (genesis, config, key, data).")
@@ -35,7 +45,8 @@ public final class ValidatorCommand implements Callable<Integer> {
             }
         }, "validator-stop"));
         System.out.println("validator " + node.selfIndex() + " up: p2p 127.0.0.1:" + config.p2pPort() + ", rpc 127.0.0.1:"
-                + config.rpcPort() + ". Ctrl-C stops it; its state stays in " + config.dataDir());
+                + config.rpcPort() + (node.metricsPort() > 0 ? ", metrics http://127.0.0.1:" + node.metricsPort() + "/metrics"
+                : "") + ". Ctrl-C stops it; its state stays in " + config.dataDir());
         while (true) {
             Thread.sleep(5_000);
             System.out.println(node.status());
@@ -60,6 +71,10 @@ public final class ValidatorCommand implements Callable<Integer> {
         @Option(names = "--chain-id", defaultValue = "aot-local", description = "Chain id (default ${DEFAULT-VALUE}).")
         String chainId;
 
+        @Option(names = "--metrics-base-port", defaultValue = "0",
+                description = "node i serves Prometheus /metrics on base+i; 0 (default): no metrics_port.")
+        int metricsBasePort;
+
         @Option(names = "--app", defaultValue = "ledger",
                 description = "ledger (the payment ledger, default) or kv (the engine's test application).")
         String app;
@@ -77,13 +92,63 @@ public final class ValidatorCommand implements Callable<Integer> {
                             java.util.List.of(), io.aot.ledger.rules.Rate.of(java.math.BigInteger.TEN.pow(15),
                             java.math.BigInteger.ONE), io.aot.ledger.rules.Rate.of(1, 1))
                     : null;
+            if (metricsBasePort < 0 || metricsBasePort + validators - 1 > 65_535) {
+                System.err.println("aot validator init: --metrics-base-port must be 0 (off) or leave room for "
+                        + validators + " ports, got " + metricsBasePort);
+                return 2;
+            }
             Testnet.Layout layout = Testnet.init(dir, validators, ports, chainId, TimeoutConfig.defaults(), ledger);
+            if (metricsBasePort > 0) {
+                for (int i = 0; i < validators; i++) {
+                    Path home = layout.homes().get(i);
+                    NodeConfig.read(home).withMetricsPort(metricsBasePort + i).write();
+                }
+            }
             System.out.println("testnet " + chainId + " with " + validators + " validators (" + app + " application) in " + dir);
             for (int i = 0; i < layout.homes().size(); i++) {
                 System.out.println("  ./aot validator --home " + layout.homes().get(i) + "    (rpc 127.0.0.1:"
-                        + layout.rpcPorts().get(i) + ")");
+                        + layout.rpcPorts().get(i) + (metricsBasePort > 0 ? ", metrics 127.0.0.1:" + (metricsBasePort + i)
+                        : "") + ")");
             }
             System.out.println("  ingestion endorser key: " + layout.endorserKey());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code aot validator status --rpc H:P}: the validator's figures (RPC STATUS) in a few lines. Exit 0; 1 with one
+     * line on stderr when the address does not answer within {@link #TIMEOUT} (refused, unreachable, silent, or not a
+     * validator); 2 for bad arguments.
+     */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Print a running validator's height, round, step, peers, mempool, sync state and counters.")
+    static final class Status implements Callable<Integer> {
+
+        /** Bound on the connection and the answer: an operator's tool answers within seconds. */
+        static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+        @Option(names = "--rpc", required = true, description = "The validator's RPC address, host:port.")
+        String rpc;
+
+        @Override
+        public Integer call() {
+            InetSocketAddress address;
+            try {
+                address = HostPort.parse(rpc);
+            } catch (IllegalArgumentException e) {
+                System.err.println("aot validator status: " + e.getMessage());
+                return 2;
+            }
+            ValidatorStatus status;
+            // The chain id signs batches only; a status request needs none.
+            try (ValidatorClient client = new ValidatorClient("", address, TIMEOUT)) {
+                status = client.status();
+            } catch (IOException e) {
+                System.err.println("aot validator status: no answer from " + rpc + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                return 1;
+            }
+            status.describe().forEach(System.out::println);
             return 0;
         }
     }

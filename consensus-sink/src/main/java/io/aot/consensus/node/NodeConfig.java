@@ -19,9 +19,28 @@ import java.util.TreeMap;
  * One validator's home folder: {@code genesis.properties}, {@code node.properties} (ports, peers, timeouts),
  * {@code key.properties} (the private key seed, owner-only), and {@code data/} (block store, signer state,
  * checkpoint).
+ *
+ * @param metricsPort the Prometheus {@code /metrics} port ({@code metrics_port}), on the RPC port's address
+ *                    (loopback unless {@code -Daot.rpc.host}); 0 (the default) serves no metrics
  */
 public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetSocketAddress> peers,
-        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs) {
+        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs, int metricsPort) {
+
+    public NodeConfig {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("metrics_port must be 0 (off) or a TCP port, got " + metricsPort);
+        }
+    }
+
+    /** Without metrics ({@code metrics_port} 0). */
+    public NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetSocketAddress> peers,
+            TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs) {
+        this(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, 0);
+    }
+
+    public NodeConfig withMetricsPort(int port) {
+        return new NodeConfig(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, port);
+    }
 
     public Path genesisFile() {
         return home.resolve("genesis.properties");
@@ -56,7 +75,8 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
         return new NodeConfig(home, Integer.parseInt(p.getProperty("p2p_port")), Integer.parseInt(p.getProperty("rpc_port")),
                 peers, t, Integer.parseInt(p.getProperty("max_block_txs", "10000")),
                 Integer.parseInt(p.getProperty("mempool_max_txs", "20000")),
-                Long.parseLong(p.getProperty("gossip_every_ms", "200")));
+                Long.parseLong(p.getProperty("gossip_every_ms", "200")),
+                Integer.parseInt(p.getProperty("metrics_port", "0")));
     }
 
     public void write() throws IOException {
@@ -77,6 +97,7 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
         p.setProperty("max_block_txs", Integer.toString(maxBlockTxs));
         p.setProperty("mempool_max_txs", Integer.toString(mempoolMaxTxs));
         p.setProperty("gossip_every_ms", Long.toString(gossipEveryMs));
+        p.setProperty("metrics_port", Integer.toString(metricsPort));
         Files.createDirectories(home);
         try (Writer w = Files.newBufferedWriter(home.resolve("node.properties"), StandardCharsets.UTF_8)) {
             p.store(w, "AOT validator node");

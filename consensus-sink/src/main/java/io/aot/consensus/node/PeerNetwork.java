@@ -53,6 +53,8 @@ public final class PeerNetwork implements AutoCloseable {
     private final ServerSocket server;
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    /** Open authenticated inbound connections by peer index (a redialing peer may briefly have two). */
+    private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> inboundByPeer = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     /** Inbound connections at once: each peer may redial while its old connection is being noticed as dead. */
     private final java.util.concurrent.Semaphore inboundSlots;
@@ -124,6 +126,18 @@ public final class PeerNetwork implements AutoCloseable {
         return outbound.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
+    /** Peers linked both ways: our dialed connection is up and the peer's authenticated connection to us is open. */
+    public int connectedPeers() {
+        int n = 0;
+        for (Outbound o : outbound.values()) {
+            var in = inboundByPeer.get(o.index);
+            if (o.connected && in != null && in.get() > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public Map<String, Long> counters() {
         Map<String, Long> out = new java.util.TreeMap<>();
         counters.forEach((k, v) -> out.put(k, v.get()));
@@ -176,11 +190,17 @@ public final class PeerNetwork implements AutoCloseable {
                 return;
             }
             socket.setSoTimeout(0);
-            while (!closed) {
-                if (!deliver.deliver(peer, Frames.read(in))) {
-                    count("peer-disconnected-bad-frame");
-                    return; // a bad frame costs the sender its connection, never this node
+            var open = inboundByPeer.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicInteger());
+            open.incrementAndGet();
+            try {
+                while (!closed) {
+                    if (!deliver.deliver(peer, Frames.read(in))) {
+                        count("peer-disconnected-bad-frame");
+                        return; // a bad frame costs the sender its connection, never this node
+                    }
                 }
+            } finally {
+                open.decrementAndGet();
             }
         } catch (Frames.FrameTooLargeException e) {
             count("frame-too-large");
@@ -216,6 +236,8 @@ public final class PeerNetwork implements AutoCloseable {
         final InetSocketAddress address;
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(OUTBOUND_QUEUE_FRAMES);
         final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+        /** Dialed and hello sent; false again once the connection fails. */
+        volatile boolean connected;
 
         Outbound(int index, InetSocketAddress address) {
             this.index = index;
@@ -236,6 +258,7 @@ public final class PeerNetwork implements AutoCloseable {
                             .bytes(key.sign(helloSignBytes(challenge))).toByteArray());
                     out.flush();
                     backoff = 50;
+                    connected = true;
                     while (!closed) {
                         byte[] frame = queue.poll(100, TimeUnit.MILLISECONDS);
                         if (frame == null) {
@@ -254,6 +277,8 @@ public final class PeerNetwork implements AutoCloseable {
                     count("dial-failed");
                 } catch (InterruptedException e) {
                     return;
+                } finally {
+                    connected = false;
                 }
                 try {
                     Thread.sleep(backoff);

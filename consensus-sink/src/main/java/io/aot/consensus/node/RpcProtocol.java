@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>{@code TX_PROOF}: height, index; answer: found flag, header, transaction, Merkle proof, certificate</li>
  *   <li>{@code GET_RESULTS}: height; answer: found flag, count, one result code per transaction in block order (not
  *   covered by the certificate: a validator's word, to cross-check with another validator or a replay)</li>
+ *   <li>{@code STATUS}: no body; answer: the validator's figures, {@link ValidatorStatus} in its field order (the same
+ *   values as its Prometheus metrics)</li>
  * </ul>
  */
 public final class RpcProtocol {
@@ -28,6 +30,7 @@ public final class RpcProtocol {
     public static final int SUBSCRIBE = 4;
     public static final int TX_PROOF = 5;
     public static final int GET_RESULTS = 6;
+    public static final int STATUS = 7;
 
     /** SUBMIT_BATCH answers. */
     public static final int ACCEPTED = 0;

@@ -46,10 +46,30 @@ public final class ValidatorClient implements AutoCloseable {
     private final DataOutputStream out;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
 
+    /** Connects within 5 s; answers may take any time (a subscription waits for blocks). */
     public ValidatorClient(String chainId, InetSocketAddress address) throws IOException {
+        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO);
+    }
+
+    /**
+     * For one-shot tools: connects within {@code timeout}, and each answer must come within it too, else the call
+     * throws {@link java.net.SocketTimeoutException}.
+     */
+    public ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration timeout) throws IOException {
+        this(chainId, address, timeout, timeout);
+    }
+
+    private ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration connectTimeout,
+            java.time.Duration answerTimeout) throws IOException {
         this.chainId = chainId;
         this.socket = new Socket();
-        socket.connect(address, 5_000);
+        try {
+            socket.connect(address, Math.toIntExact(connectTimeout.toMillis()));
+            socket.setSoTimeout(Math.toIntExact(answerTimeout.toMillis())); // 0: no bound
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
@@ -86,6 +106,15 @@ public final class ValidatorClient implements AutoCloseable {
     public long latestHeight() throws IOException {
         try {
             return call(new CanonicalWriter().u8(RpcProtocol.LATEST_HEIGHT).toByteArray()).i64();
+        } catch (MalformedException e) {
+            throw new IOException("bad answer: " + e.getMessage());
+        }
+    }
+
+    /** The validator's figures: height, round, step, peers, mempool, sync state, counters. */
+    public ValidatorStatus status() throws IOException {
+        try {
+            return ValidatorStatus.read(call(new CanonicalWriter().u8(RpcProtocol.STATUS).toByteArray()));
         } catch (MalformedException e) {
             throw new IOException("bad answer: " + e.getMessage());
         }

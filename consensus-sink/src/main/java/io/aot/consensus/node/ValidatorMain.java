@@ -4,7 +4,8 @@ import io.aot.consensus.storage.StartRefusedException;
 import java.nio.file.Path;
 
 /**
- * {@code ValidatorMain --home DIR}: runs one validator until killed; prints its status every few seconds. Exits 78
+ * {@code ValidatorMain --home DIR}: runs one validator until killed; prints its status every few seconds and one line
+ * per decided height ({@link ValidatorMetrics#decided}). Exits 78
  * with one line on stderr when the home's {@code data/} is not safe to run on (see {@link StartRefusedException}).
  */
 public final class ValidatorMain {
@@ -38,7 +39,8 @@ public final class ValidatorMain {
             }
         }, "validator-stop"));
         System.out.println("validator " + node.selfIndex() + " up: p2p 127.0.0.1:" + config.p2pPort() + ", rpc 127.0.0.1:"
-                + config.rpcPort() + ", home " + config.home());
+                + config.rpcPort() + (node.metricsPort() > 0 ? ", metrics http://127.0.0.1:" + node.metricsPort() + "/metrics" : "")
+                + ", home " + config.home());
         System.out.flush();
         while (true) {
             Thread.sleep(5_000);

@@ -98,6 +98,7 @@ public final class ValidatorNode implements AutoCloseable {
     private volatile long committedHeight;
     private volatile boolean closed;
     private TendermintEngine engine;
+    private final ValidatorMetrics metrics;
     private final Thread loop;
 
     public ValidatorNode(NodeConfig config) throws IOException {
@@ -125,8 +126,14 @@ public final class ValidatorNode implements AutoCloseable {
         this.rpc = new ServerSocket();
         rpc.setReuseAddress(true);
         // Loopback unless told otherwise (-Daot.rpc.host=0.0.0.0 in a container), like the p2p listener.
-        rpc.bind(new InetSocketAddress(System.getProperty("aot.rpc.host", InetAddress.getLoopbackAddress().getHostAddress()),
-                config.rpcPort()));
+        InetAddress rpcHost = InetAddress.getByName(System.getProperty("aot.rpc.host",
+                InetAddress.getLoopbackAddress().getHostAddress()));
+        rpc.bind(new InetSocketAddress(rpcHost, config.rpcPort()));
+        this.metrics = new ValidatorMetrics(selfIndex, validators.size(), mempool, wal, network, () -> committedHeight,
+                committedTxs::get, System.out);
+        if (config.metricsPort() > 0) {
+            metrics.serve(rpcHost, config.metricsPort()); // on the RPC port's address: an operator's port too
+        }
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
         List<Object> received = wal.load();
@@ -135,6 +142,8 @@ public final class ValidatorNode implements AutoCloseable {
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
                 TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> post(() -> metrics.snapshot(engine.evidenceCount(), engine.dropped())),
+                0, ValidatorMetrics.SNAPSHOT_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The block bounds follow from the frame limit: every block this validator proposes fits in one frame. */
@@ -189,6 +198,7 @@ public final class ValidatorNode implements AutoCloseable {
                 Runnable r = events.poll(100, TimeUnit.MILLISECONDS);
                 if (r != null) {
                     r.run();
+                    metrics.afterEvent(engine.height(), engine.round(), engine.step());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -254,6 +264,7 @@ public final class ValidatorNode implements AutoCloseable {
         } else if (message instanceof Vote v) {
             engine.onVote(v);
         } else if (message instanceof WireCodec.Status s) {
+            metrics.peerStatus(peer, s.height());
             // The peer's next height: send it what it misses, from our store (the codec refused heights below 1).
             long mine = store.height();
             long last = s.height() > mine ? 0 : Math.min(mine, s.height() + SYNC_BATCH_BLOCKS - 1); // no overflow
@@ -333,6 +344,7 @@ public final class ValidatorNode implements AutoCloseable {
             wal.reset();
             mempool.update(block.txs());
             committedTxs.addAndGet(block.txs().size());
+            metrics.decided(block, certificate);
             synchronized (heightMonitor) {
                 committedHeight = block.height();
                 heightMonitor.notifyAll();
@@ -405,6 +417,12 @@ public final class ValidatorNode implements AutoCloseable {
                 }
                 case RpcProtocol.TX_PROOF -> Frames.write(out, txProof(r.i64(), r.i32()));
                 case RpcProtocol.GET_RESULTS -> Frames.write(out, results(r.i64()));
+                case RpcProtocol.STATUS -> {
+                    r.expectEnd();
+                    CanonicalWriter w = new CanonicalWriter();
+                    metrics.status().write(w);
+                    Frames.write(out, w.toByteArray());
+                }
                 default -> {
                     Frames.write(out, new CanonicalWriter().u8(RpcProtocol.MALFORMED).toByteArray());
                     return false;
@@ -601,12 +619,18 @@ public final class ValidatorNode implements AutoCloseable {
         return engine.dropped();
     }
 
+    /** The bound Prometheus port, or -1 when {@code metrics_port} is 0. */
+    public int metricsPort() {
+        return metrics.httpPort();
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
         timers.shutdownNow();
         network.close();
         rpc.close();
+        metrics.close();
         try {
             loop.join(5_000);
         } catch (InterruptedException e) {
