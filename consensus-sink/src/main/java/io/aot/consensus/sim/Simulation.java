@@ -11,6 +11,7 @@ import io.aot.consensus.engine.ConsensusCheckpoint;
 import io.aot.consensus.engine.ConsensusContext;
 import io.aot.consensus.engine.EngineConfig;
 import io.aot.consensus.engine.InMemoryBlockStore;
+import io.aot.consensus.engine.InMemorySignerStore;
 import io.aot.consensus.engine.SignerGuard;
 import io.aot.consensus.engine.SynchronyParams;
 import io.aot.consensus.engine.TendermintEngine;
@@ -400,7 +401,7 @@ public final class Simulation {
         public void run(Simulation sim) {
             SimNode n = sim.nodes.get(node);
             n.checkpoint = null;
-            n.lastSigned = null;
+            n.signerState = new InMemorySignerStore();
             n.wal.clear();
             n.crash();
             n.boot();
@@ -542,7 +543,7 @@ public final class Simulation {
         final boolean byzantine;
         // Durable: survives a crash.
         final BlockStore store = new InMemoryBlockStore();
-        SignerGuard.LastSigned lastSigned;
+        InMemorySignerStore signerState = new InMemorySignerStore();
         ConsensusCheckpoint checkpoint;
         /** The consensus WAL: peers' messages taken at the current height (here durable at once). */
         final List<Object> wal = new ArrayList<>();
@@ -566,19 +567,8 @@ public final class Simulation {
         void boot() {
             epoch++;
             alive = true;
-            SignerGuard.Store guardStore = new SignerGuard.Store() {
-                @Override
-                public SignerGuard.LastSigned load() {
-                    return lastSigned;
-                }
-
-                @Override
-                public void save(SignerGuard.LastSigned state) {
-                    lastSigned = state;
-                }
-            };
             // A Byzantine validator's own engine keeps it in step; its lies are added in broadcast*.
-            SignerGuard guard = new SignerGuard(key::sign, guardStore);
+            SignerGuard guard = new SignerGuard(key::sign, signerState);
             engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
                     .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), store, this);
             engine.start(checkpoint, List.copyOf(wal));

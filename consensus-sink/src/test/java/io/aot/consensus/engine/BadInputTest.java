@@ -39,7 +39,7 @@ class BadInputTest {
         validators = ValidatorSet.of(keys.stream().map(k -> new Validator(k.publicKey(), 10)).toList());
         keys.sort((a, b) -> Integer.compare(validators.indexOf(a.publicKey()), validators.indexOf(b.publicKey())));
         engine = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, -1, null, new KeyValueApplication(),
-                new InMemoryBlockStore(), new RecordingContext());
+                new InMemoryBlockStore(), new RecordingContext(sent, 1000));
         engine.start(null);
     }
 
@@ -95,7 +95,7 @@ class BadInputTest {
         TendermintEngine small = new TendermintEngine(
                 new EngineConfig(CHAIN, TimeoutConfig.defaults(), 1, 1 << 20, 100, 100, SynchronyParams.defaults()),
                 validators, -1, null,
-                new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext());
+                new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext(sent, 1000));
         small.start(null);
         int proposer = validators.proposerIndex(0);
         small.onProposal(proposal(proposer, block(List.of("a=1", "b=2"), true)));
@@ -250,37 +250,4 @@ class BadInputTest {
                 keys.get(proposer).sign(Proposal.signBytes(CHAIN, 1, 0, -1, b.id())));
     }
 
-    private final class RecordingContext implements ConsensusContext {
-        @Override
-        public void broadcastProposal(Proposal proposal) {
-            sent.add(proposal);
-        }
-
-        @Override
-        public void broadcastVote(Vote vote) {
-            sent.add(vote);
-        }
-
-        @Override
-        public void scheduleTimeout(Timeout timeout, long delayMs) {
-        }
-
-        @Override
-        public void persist(ConsensusCheckpoint checkpoint) {
-        }
-
-        @Override
-        public long nowMillis() {
-            return 1000;
-        }
-
-        @Override
-        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
-            return List.of();
-        }
-
-        @Override
-        public void committed(Block block, CommitCertificate certificate) {
-        }
-    }
 }

@@ -7,7 +7,6 @@ import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
-import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
@@ -46,10 +45,10 @@ class BlockTimeTest {
         keys.sort((a, b) -> Integer.compare(validators.indexOf(a.publicKey()), validators.indexOf(b.publicKey())));
         int proposer = validators.proposerIndex(0);
         int self = (proposer + 1) % 4;
-        List<Vote> votes = new ArrayList<>();
+        List<Object> sent = new ArrayList<>();
         TendermintEngine engine = new TendermintEngine(EngineConfig.defaults(CHAIN).withSynchrony(SYNCHRONY),
-                validators, self, new SignerGuard(keys.get(self)::sign, new MemorySignerStore()),
-                new KeyValueApplication(), new InMemoryBlockStore(), new VoteRecorder(votes));
+                validators, self, new SignerGuard(keys.get(self)::sign, new InMemorySignerStore()),
+                new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext(sent, NOW));
         engine.start(null);
 
         long time = switch (offset) {
@@ -64,8 +63,8 @@ class BlockTimeTest {
         engine.onProposal(new Proposal(1, 0, -1, block, proposer,
                 keys.get(proposer).sign(Proposal.signBytes(CHAIN, 1, 0, -1, block.id()))));
 
-        assertThat(votes).hasSize(1);
-        Vote prevote = votes.get(0);
+        assertThat(sent).hasSize(1);
+        Vote prevote = (Vote) sent.get(0);
         assertThat(prevote.type()).isEqualTo(VoteType.PREVOTE);
         if (expected.equals("block")) {
             assertThat(prevote.blockId()).isEqualTo(block.id());
@@ -75,50 +74,4 @@ class BlockTimeTest {
         }
     }
 
-    private static final class MemorySignerStore implements SignerGuard.Store {
-        private SignerGuard.LastSigned last;
-
-        @Override
-        public SignerGuard.LastSigned load() {
-            return last;
-        }
-
-        @Override
-        public void save(SignerGuard.LastSigned state) {
-            last = state;
-        }
-    }
-
-    private record VoteRecorder(List<Vote> votes) implements ConsensusContext {
-        @Override
-        public void broadcastProposal(Proposal proposal) {
-        }
-
-        @Override
-        public void broadcastVote(Vote vote) {
-            votes.add(vote);
-        }
-
-        @Override
-        public void scheduleTimeout(Timeout timeout, long delayMs) {
-        }
-
-        @Override
-        public void persist(ConsensusCheckpoint checkpoint) {
-        }
-
-        @Override
-        public long nowMillis() {
-            return NOW;
-        }
-
-        @Override
-        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
-            return List.of();
-        }
-
-        @Override
-        public void committed(Block block, CommitCertificate certificate) {
-        }
-    }
 }

@@ -152,7 +152,7 @@ class LockProofAfterRestartTest {
             final int index;
             final InMemoryBlockStore store = new InMemoryBlockStore();
             final List<Object> wal = new ArrayList<>();
-            SignerGuard.LastSigned lastSigned;
+            final InMemorySignerStore signerState = new InMemorySignerStore();
             ConsensusCheckpoint checkpoint;
             TendermintEngine engine;
             List<Object> outbox = new ArrayList<>();
@@ -167,17 +167,7 @@ class LockProofAfterRestartTest {
                 outbox = new ArrayList<>();
                 timeouts.clear();
                 engine = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, index,
-                        new SignerGuard(keys.get(index)::sign, new SignerGuard.Store() {
-                            @Override
-                            public SignerGuard.LastSigned load() {
-                                return lastSigned;
-                            }
-
-                            @Override
-                            public void save(SignerGuard.LastSigned state) {
-                                lastSigned = state;
-                            }
-                        }), new KeyValueApplication(), store, this);
+                        new SignerGuard(keys.get(index)::sign, signerState), new KeyValueApplication(), store, this);
                 engine.start(checkpoint, replayWal ? List.copyOf(wal) : List.of());
             }
 

@@ -48,19 +48,7 @@ class WireInputFuzzTest {
         ValidatorSet validators = ValidatorSet.of(keys.stream().map(k -> new Validator(k.publicKey(), 10)).toList());
         int self = validators.indexOf(keys.get(0).publicKey());
         TendermintEngine engine = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, self,
-                new SignerGuard(keys.get(0)::sign, new SignerGuard.Store() {
-                    private SignerGuard.LastSigned last;
-
-                    @Override
-                    public SignerGuard.LastSigned load() {
-                        return last;
-                    }
-
-                    @Override
-                    public void save(SignerGuard.LastSigned state) {
-                        last = state;
-                    }
-                }), new KeyValueApplication(), new InMemoryBlockStore(), new NullContext());
+                new SignerGuard(keys.get(0)::sign, new InMemorySignerStore()), new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext(new ArrayList<>(), 1_000));
         engine.start(null);
 
         int decoded = 0;
@@ -156,35 +144,4 @@ class WireInputFuzzTest {
         return random.nextInt(3) == 0 ? random.nextInt() : INTS[random.nextInt(INTS.length)];
     }
 
-    private static final class NullContext implements ConsensusContext {
-        @Override
-        public void broadcastProposal(Proposal proposal) {
-        }
-
-        @Override
-        public void broadcastVote(Vote vote) {
-        }
-
-        @Override
-        public void scheduleTimeout(Timeout timeout, long delayMs) {
-        }
-
-        @Override
-        public void persist(ConsensusCheckpoint checkpoint) {
-        }
-
-        @Override
-        public long nowMillis() {
-            return 1_000;
-        }
-
-        @Override
-        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
-            return List.of();
-        }
-
-        @Override
-        public void committed(Block block, CommitCertificate certificate) {
-        }
-    }
 }
