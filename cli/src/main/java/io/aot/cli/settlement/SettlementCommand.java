@@ -16,6 +16,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,11 +29,12 @@ import picocli.CommandLine.Option;
  * could not answer, or a total disagrees with its transactions (listed); 2: bad arguments.
  */
 @Command(name = "settlement", mixinStandardHelpOptions = true,
-        description = {"Settlement statement (정산/매출 내역) from the committed ledger: gross, refunds, fee and net per",
-            "settlement day (Asia/Seoul date of commit) and currency, with the transactions behind each total;",
-            "printed, and written as totals.csv, transactions.csv and a printable statement.html.",
-            "Exit 0: written and reconciled; 1: Cassandra unreachable or totals that disagree with their",
-            "transactions; 2: bad arguments."})
+        description = {"Settlement statement (정산/매출 내역) from the committed ledger: gross,",
+            "refunds, fee and net per settlement day (Asia/Seoul date of commit) and",
+            "currency, with the transactions behind each total; printed, and written as",
+            "totals.csv, transactions.csv and a printable statement.html.",
+            "Exit 0: written and reconciled; 1: Cassandra unreachable, or totals that",
+            "disagree with their transactions (listed); 2: bad arguments."})
 public final class SettlementCommand implements Callable<Integer> {
 
     /** Seconds the driver may take to connect, and to answer one request: an unreachable node fails within them. */
@@ -56,13 +59,13 @@ public final class SettlementCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "settlement", description = "Directory for the CSV files and the page.")
     Path out;
 
-    @Option(names = "--cassandra", defaultValue = "127.0.0.1:9042")
+    @Option(names = "--cassandra", defaultValue = "127.0.0.1:9042", description = "A Cassandra node, host:port.")
     String cassandra;
 
-    @Option(names = "--datacenter", defaultValue = "datacenter1")
+    @Option(names = "--datacenter", defaultValue = "datacenter1", description = "The driver's local data center.")
     String datacenter;
 
-    @Option(names = "--keyspace", defaultValue = "aot_ledger")
+    @Option(names = "--keyspace", defaultValue = "aot_ledger", description = "The ledger keyspace.")
     String keyspace;
 
     @Override
@@ -106,6 +109,8 @@ public final class SettlementCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
 
+        // This command reports a failed connection itself, in one line: the driver's own WARN lines would repeat it.
+        Configurator.setLevel("com.datastax.oss.driver", Level.ERROR);
         SettlementStatement statement;
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, CONNECT_TIMEOUT)
