@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 /** The {@code aot} command. Each subcommand is a class of its own. */
 @Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
         description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
-        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, io.aot.cli.segments.SegmentsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, io.aot.cli.settlement.SettlementCommand.class, io.aot.cli.segments.SegmentsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

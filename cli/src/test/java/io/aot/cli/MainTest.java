@@ -12,7 +12,7 @@ class MainTest {
     @Test
     void helpListsBuiltAndPlannedCommands() {
         String help = Main.commandLine().getUsageMessage();
-        assertThat(help).contains("stack", "demo", "validator", "Tendermint", "gateway", "simulate", "receipt", "report", "segments",
+        assertThat(help).contains("stack", "demo", "validator", "Tendermint", "gateway", "simulate", "receipt", "report", "settlement", "segments",
                 "bench", "audit", "terminals").doesNotContain("not built yet");
         assertThat(Main.commandLine().getSubcommands().get("bench").getUsageMessage()).contains("consensus", "ads");
         assertThat(Main.commandLine().getSubcommands().get("segments").getUsageMessage()).contains("list", "export",

@@ -50,6 +50,18 @@ public final class Accounts {
         return "chain:" + tokenContract + ":supply";
     }
 
+    /** KIP-7 / ERC-20: a Transfer log from the zero address is a mint, one to it a burn. */
+    public static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+    /**
+     * The ledger account of a Klaytn Transfer log's address: the zero address is the token's supply
+     * ({@link #tokenSupply}: mints and burns move against it), any other address its wallet. Case-insensitive, as
+     * hex addresses are.
+     */
+    public static String chainAccount(String address, String tokenContract) {
+        return ZERO_ADDRESS.equalsIgnoreCase(address) ? tokenSupply(tokenContract) : wallet(address);
+    }
+
     public static String feePayer(String address) {
         return "feepayer:" + address;
     }

@@ -315,8 +315,8 @@ public final class LedgerStateMachine {
             return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "AMOUNT_OUT_OF_RANGE", List.of());
         }
         List<Transfer> transfers = new ArrayList<>();
-        String from = chainAccount(c.getFromAddress(), c.getTokenContract());
-        String to = chainAccount(c.getToAddress(), c.getTokenContract());
+        String from = Accounts.chainAccount(c.getFromAddress(), c.getTokenContract());
+        String to = Accounts.chainAccount(c.getToAddress(), c.getTokenContract());
         if (c.getSucceeded() && !from.equals(to) && amount.signum() > 0) {
             transfers.add(new Transfer(from, to, Asset.AOT, amount));
         }
@@ -339,14 +339,6 @@ public final class LedgerStateMachine {
         }
         return new Outcome(c.getTransferId(), TransactionKind.CHAIN_TRANSFER, "OK", List.copyOf(transfers));
     }
-
-    /** The ledger account of a Transfer log's address: the zero address is the token's supply (mint and burn). */
-    private static String chainAccount(String address, String tokenContract) {
-        return ZERO_ADDRESS.equalsIgnoreCase(address) ? Accounts.tokenSupply(tokenContract) : Accounts.wallet(address);
-    }
-
-    /** KIP-7 / ERC-20: a Transfer from it is a mint, to it a burn. */
-    private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
     // ---------------------------------------------------------------- helpers
 

@@ -1,15 +1,7 @@
 package io.aot.jobs.baseline;
 
-import io.aot.consensus.app.Application;
-import io.aot.consensus.app.LedgerApplication;
-import io.aot.consensus.codec.CanonicalWriter;
-import io.aot.consensus.codec.WireCodec;
-import io.aot.consensus.crypto.Hash;
-import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.flink.source.CommittedTx;
-import io.aot.consensus.types.BlockHeader;
 import io.aot.ledger.state.LedgerGenesisFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +14,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * The pipeline benchmark's baseline in place of consensus: one in-process copy of the validators' application
- * ({@link LedgerApplication}, the same ledger rules, admission and results) executes the ordered transactions as
+ * ({@link InProcessChain}: the same ledger rules, admission and results) executes the ordered transactions as
  * blocks: one as soon as {@code maxBlockTxs} are waiting, and one every {@code blockIntervalMs} of whatever arrived
  * (empty too, as the validators do). It emits the chain as {@code BlockSource} does: a block record (a real header; no
  * commit certificate, there are no votes), then one {@link CommittedTx} per transaction with its result and events.
@@ -44,12 +36,8 @@ public final class SingleNodeLedgerFunction extends KeyedProcessFunction<Integer
     private final int maxBlockTxs;
     private final long blockIntervalMs;
 
-    private transient LedgerApplication ledger;
-    private transient WireCodec wire;
+    private transient InProcessChain chain;
     private transient List<byte[]> pending;
-    private transient long height;
-    private transient Hash lastBlockId;
-    private transient long lastBlockTimeMs;
     private transient boolean timerSet;
 
     public SingleNodeLedgerFunction(String chainId, Path ledgerGenesisFile, int maxBlockTxs, long blockIntervalMs) {
@@ -77,11 +65,8 @@ public final class SingleNodeLedgerFunction extends KeyedProcessFunction<Integer
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        ledger = new LedgerApplication(LedgerGenesisFile.read(Path.of(ledgerGenesisFile)), MAX_TX_BYTES);
-        wire = new WireCodec(WireCodec.Limits.defaults());
+        chain = new InProcessChain(chainId, LedgerGenesisFile.read(Path.of(ledgerGenesisFile)), MAX_TX_BYTES);
         pending = new ArrayList<>(maxBlockTxs);
-        height = 0;
-        lastBlockId = Hash.ZERO;
     }
 
     @Override
@@ -105,29 +90,7 @@ public final class SingleNodeLedgerFunction extends KeyedProcessFunction<Integer
 
     /** The validators' block steps in order: prepareProposal (admission), finalizeBlock, commit. */
     private void cutBlock(long clockMs, Collector<CommittedTx> out) {
-        long nowMs = Math.max(clockMs, lastBlockTimeMs + 1); // block times strictly grow, as the engine makes them
-        lastBlockTimeMs = nowMs;
-        long next = height + 1;
-        List<byte[]> txs = ledger.prepareProposal(next, pending, Long.MAX_VALUE);
+        chain.commitBlock(clockMs, pending).forEach(out::collect);
         pending.clear();
-        Hash appHashBefore = ledger.lastAppHash();
-        // No certificate here: the baseline has no votes, so no last commit either.
-        BlockHeader header = new BlockHeader(chainId, next, nowMs, lastBlockId, null, MerkleTree.root(txs),
-                appHashBefore, "single-node-baseline",
-                Hash.sha256("single-node-baseline".getBytes(StandardCharsets.UTF_8)), txs.size());
-        Application.BlockResult result = ledger.finalizeBlock(header, txs);
-        ledger.commit();
-        assert ledger.lastCommittedHeight() == next : "heights advance by one per block";
-        height = next;
-        lastBlockId = header.id();
-        String hash = lastBlockId.hex();
-        CanonicalWriter headerBytes = new CanonicalWriter();
-        wire.writeHeader(headerBytes, header);
-        out.collect(CommittedTx.blockRecord(next, txs.size(), hash, nowMs, headerBytes.toByteArray(), new byte[0]));
-        for (int i = 0; i < txs.size(); i++) {
-            Application.TxResult r = result.txResults().get(i);
-            out.collect(new CommittedTx(next, i, txs.size(), hash, nowMs, r.code(), r.events().toArray(new String[0]),
-                    txs.get(i)));
-        }
     }
 }

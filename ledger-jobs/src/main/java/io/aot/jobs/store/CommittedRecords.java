@@ -9,6 +9,7 @@ import io.aot.avro.PostingSide;
 import io.aot.avro.TerminalPayment;
 import io.aot.avro.TransactionKind;
 import io.aot.consensus.flink.source.CommittedTx;
+import io.aot.ledger.state.Accounts;
 import io.aot.ledger.state.LedgerTxCodec;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -50,9 +51,22 @@ public final class CommittedRecords {
             ChainTransfer t = tx.chainTransfer();
             return b.setTxId(t.getTransferId()).setKind(TransactionKind.CHAIN_TRANSFER)
                     .setEventTimeMillis(t.getBlockTimeMillis()).setAmount(t.getAmount())
-                    .setCustomerWallet(t.getFromAddress()).setChainTxHash(t.getTxHash()).build();
+                    .setCustomerWallet(customerWallet(t)).setChainTxHash(t.getTxHash()).build();
         }
         return null;
+    }
+
+    /**
+     * The customer's wallet of a Klaytn transfer: the wallet the tokens leave (the log's {@code from}; the owner, for a
+     * transferFrom), except for a mint, whose {@code from} is the zero address and which the ledger posts against the
+     * token's supply account ({@link Accounts#chainAccount}): its customer is the wallet it credits. Never the zero
+     * address (null only for a log from and to it).
+     */
+    static String customerWallet(ChainTransfer t) {
+        if (!Accounts.ZERO_ADDRESS.equalsIgnoreCase(t.getFromAddress())) {
+            return t.getFromAddress();
+        }
+        return Accounts.ZERO_ADDRESS.equalsIgnoreCase(t.getToAddress()) ? null : t.getToAddress();
     }
 
     static List<Posting> postings(String[] events) {
