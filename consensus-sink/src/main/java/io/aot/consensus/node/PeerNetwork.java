@@ -174,7 +174,20 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     private byte[] helloSignBytes(byte[] challenge) {
+        return helloSignBytes(chainId, challenge);
+    }
+
+    private static byte[] helloSignBytes(String chainId, byte[] challenge) {
         return CanonicalWriter.domain("aot/p2p-hello/v1").string(chainId).bytes(challenge).toByteArray();
+    }
+
+    /**
+     * The dialer's answer to a listener's challenge: its public key (32 bytes) and its signature over (chain id,
+     * challenge). Package-private for tests that dial as a peer with raw sockets.
+     */
+    static byte[] hello(String chainId, KeyPair key, byte[] challenge) {
+        return new CanonicalWriter().bytes(key.publicKey().encoded()).bytes(key.sign(helloSignBytes(chainId, challenge)))
+                .toByteArray();
     }
 
     /** One peer's outbound connection: dial, prove our key, then drain the queue; redial with backoff on failure. */
@@ -198,8 +211,7 @@ public final class PeerNetwork implements AutoCloseable {
                     DataInputStream in = new DataInputStream(socket.getInputStream());
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
                     byte[] challenge = Frames.read(in);
-                    Frames.write(out, new CanonicalWriter().bytes(key.publicKey().encoded())
-                            .bytes(key.sign(helloSignBytes(challenge))).toByteArray());
+                    Frames.write(out, hello(chainId, key, challenge));
                     out.flush();
                     backoff = 50;
                     while (!closed) {
