@@ -22,19 +22,26 @@ public final class Frames {
         out.write(payload);
     }
 
-    /** The next frame; {@link FrameTooLargeException} (the caller disconnects) if the peer announces an oversized one. */
+    /** The next frame of at most {@link #MAX_FRAME_BYTES}; see {@link #read(DataInputStream, int)}. */
     public static byte[] read(DataInputStream in) throws IOException {
-        int length;
-        try {
-            length = in.readInt();
-        } catch (EOFException e) {
-            throw e;
+        return read(in, MAX_FRAME_BYTES);
+    }
+
+    /**
+     * The next frame of at most {@code maxBytes}. A larger (or negative) announced length is refused before anything
+     * else is read ({@link FrameTooLargeException}: the caller disconnects). The payload is allocated as its bytes
+     * arrive, not when its length is announced: a peer or client that announces 16 MiB and sends less costs this node
+     * only what it sent; a stream that ends early is an {@link EOFException}.
+     */
+    public static byte[] read(DataInputStream in, int maxBytes) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > maxBytes) {
+            throw new FrameTooLargeException(length, maxBytes);
         }
-        if (length < 0 || length > MAX_FRAME_BYTES) {
-            throw new FrameTooLargeException(length);
+        byte[] payload = in.readNBytes(length); // grows in 8 KiB steps as bytes come
+        if (payload.length < length) {
+            throw new EOFException("frame of " + length + " bytes ended after " + payload.length);
         }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
         return payload;
     }
 
@@ -42,8 +49,8 @@ public final class Frames {
     public static final class FrameTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        FrameTooLargeException(int length) {
-            super("peer announced a frame of " + length + " bytes, limit " + MAX_FRAME_BYTES);
+        FrameTooLargeException(int length, int limit) {
+            super("peer announced a frame of " + length + " bytes, limit " + limit);
         }
     }
 }

@@ -35,6 +35,9 @@ public final class PeerNetwork implements AutoCloseable {
 
     static final int OUTBOUND_QUEUE_FRAMES = 20_000;
     static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+    /** A hello's exact size: a length-prefixed 32-byte public key and a length-prefixed 64-byte signature. */
+    static final int MAX_HELLO_BYTES = (4 + 32) + (4 + 64);
+    static final int CHALLENGE_BYTES = 32;
     static final long MAX_RECONNECT_BACKOFF_MS = 2_000;
 
     private final String chainId;
@@ -133,11 +136,11 @@ public final class PeerNetwork implements AutoCloseable {
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            byte[] challenge = new byte[32];
+            byte[] challenge = new byte[CHALLENGE_BYTES];
             random.nextBytes(challenge);
             Frames.write(out, challenge);
             out.flush();
-            int peer = verifyHello(Frames.read(in), challenge);
+            int peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge); // from anyone: a hello, no more
             if (peer < 0) {
                 count("handshake-refused");
                 return;
@@ -210,7 +213,7 @@ public final class PeerNetwork implements AutoCloseable {
                     socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                     DataInputStream in = new DataInputStream(socket.getInputStream());
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-                    byte[] challenge = Frames.read(in);
+                    byte[] challenge = Frames.read(in, CHALLENGE_BYTES);
                     Frames.write(out, hello(chainId, key, challenge));
                     out.flush();
                     backoff = 50;
