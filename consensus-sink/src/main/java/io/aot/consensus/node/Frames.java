@@ -22,27 +22,26 @@ public final class Frames {
         out.write(payload);
     }
 
-    /** The next frame; {@link FrameTooLargeException} (the caller disconnects) if the peer announces an oversized one. */
+    /** The next frame of at most {@link #MAX_FRAME_BYTES}; see {@link #read(DataInputStream, int)}. */
     public static byte[] read(DataInputStream in) throws IOException {
         return read(in, MAX_FRAME_BYTES);
     }
 
     /**
-     * The next frame of at most {@code maxBytes}, refused before anything is allocated: a handshake frame is read with
-     * a bound of a few hundred bytes, so a stranger cannot make us allocate a full frame before proving anything.
+     * The next frame of at most {@code maxBytes}. A larger (or negative) announced length is refused before anything
+     * else is read ({@link FrameTooLargeException}: the caller disconnects). The payload is allocated as its bytes
+     * arrive, not when its length is announced: a peer or client that announces 16 MiB and sends less costs this node
+     * only what it sent; a stream that ends early is an {@link EOFException}.
      */
     public static byte[] read(DataInputStream in, int maxBytes) throws IOException {
-        int length;
-        try {
-            length = in.readInt();
-        } catch (EOFException e) {
-            throw e;
-        }
+        int length = in.readInt();
         if (length < 0 || length > maxBytes) {
             throw new FrameTooLargeException(length, maxBytes);
         }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
+        byte[] payload = in.readNBytes(length); // grows in 8 KiB steps as bytes come
+        if (payload.length < length) {
+            throw new EOFException("frame of " + length + " bytes ended after " + payload.length);
+        }
         return payload;
     }
 

@@ -38,11 +38,10 @@ public final class PeerNetwork implements AutoCloseable {
     static final int OUTBOUND_QUEUE_FRAMES = 20_000;
     /** Bytes queued for one peer: a few full blocks. */
     static final long OUTBOUND_QUEUE_BYTES = 64L << 20;
-    /** The dialer's hello: a public key and a signature with their lengths. */
-    static final int MAX_HELLO_BYTES = 256;
-    /** The listener's challenge. */
-    static final int MAX_CHALLENGE_BYTES = 64;
     static final int HANDSHAKE_TIMEOUT_MS = 5_000;
+    /** A hello's exact size: a length-prefixed 32-byte public key and a length-prefixed 64-byte signature. */
+    static final int MAX_HELLO_BYTES = (4 + 32) + (4 + 64);
+    static final int CHALLENGE_BYTES = 32;
     static final long MAX_RECONNECT_BACKOFF_MS = 2_000;
 
     private final String chainId;
@@ -180,11 +179,11 @@ public final class PeerNetwork implements AutoCloseable {
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            byte[] challenge = new byte[32];
+            byte[] challenge = new byte[CHALLENGE_BYTES];
             random.nextBytes(challenge);
             Frames.write(out, challenge);
             out.flush();
-            int peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge);
+            int peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge); // from anyone: a hello, no more
             if (peer < 0) {
                 count("handshake-refused");
                 return;
@@ -227,7 +226,20 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     private byte[] helloSignBytes(byte[] challenge) {
+        return helloSignBytes(chainId, challenge);
+    }
+
+    private static byte[] helloSignBytes(String chainId, byte[] challenge) {
         return CanonicalWriter.domain("aot/p2p-hello/v1").string(chainId).bytes(challenge).toByteArray();
+    }
+
+    /**
+     * The dialer's answer to a listener's challenge: its public key (32 bytes) and its signature over (chain id,
+     * challenge). Package-private for tests that dial as a peer with raw sockets.
+     */
+    static byte[] hello(String chainId, KeyPair key, byte[] challenge) {
+        return new CanonicalWriter().bytes(key.publicKey().encoded()).bytes(key.sign(helloSignBytes(chainId, challenge)))
+                .toByteArray();
     }
 
     /** One peer's outbound connection: dial, prove our key, then drain the queue; redial with backoff on failure. */
@@ -253,9 +265,8 @@ public final class PeerNetwork implements AutoCloseable {
                     socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                     DataInputStream in = new DataInputStream(socket.getInputStream());
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-                    byte[] challenge = Frames.read(in, MAX_CHALLENGE_BYTES);
-                    Frames.write(out, new CanonicalWriter().bytes(key.publicKey().encoded())
-                            .bytes(key.sign(helloSignBytes(challenge))).toByteArray());
+                    byte[] challenge = Frames.read(in, CHALLENGE_BYTES);
+                    Frames.write(out, hello(chainId, key, challenge));
                     out.flush();
                     backoff = 50;
                     connected = true;

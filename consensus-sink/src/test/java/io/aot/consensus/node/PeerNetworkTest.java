@@ -152,6 +152,25 @@ class PeerNetworkTest {
         }
     }
 
+    /**
+     * Before the handshake anyone may connect: a hello is read within its own size, not a frame's. Before, a hello
+     * announced at 16 MiB was allocated and waited for until the handshake timeout, so a few connections from anyone
+     * exhausted the heap.
+     */
+    @Test
+    void aHelloAnnouncedLargerThanAHelloIsRefusedAtOnce() throws Exception {
+        try (Socket s = connect()) {
+            Frames.read(new DataInputStream(s.getInputStream()));
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(PeerNetwork.MAX_HELLO_BYTES + 1);
+            out.flush();
+            s.setSoTimeout(PeerNetwork.HANDSHAKE_TIMEOUT_MS / 2);
+            assertThat(s.getInputStream().read()).as("closed before the handshake timeout").isEqualTo(-1);
+        }
+        awaitCounter("frame-too-large", 1L);
+        assertThat(delivered).isEmpty();
+    }
+
     private Socket connect() throws Exception {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
