@@ -3,9 +3,13 @@ package io.aot.consensus.engine;
 import io.aot.consensus.app.Application;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.evidence.EvidencePool;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.DuplicateProposalEvidence;
+import io.aot.consensus.types.DuplicateVoteEvidence;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -28,7 +32,9 @@ import java.util.TreeMap;
  * code reads beside the paper. Not thread-safe by design: a validator runs it from one event loop, and the
  * simulation from its single-threaded scheduler, which is what makes runs reproducible.
  *
- * <p>Inputs: {@link #onProposal}, {@link #onVote}, {@link #onTimeout}, {@link #onCommittedBlock} (block sync).
+ * <p>Inputs: {@link #onProposal}, {@link #onVote}, {@link #onTimeout}, {@link #onCommittedBlock} (block sync),
+ * {@link #onEvidence}. Two conflicting signed votes or proposals of one validator become evidence (CometBFT's
+ * DuplicateVoteEvidence), kept in a bounded pool, gossiped, and included by proposers in their blocks.
  * Outputs go through {@link ConsensusContext}. Invalid input is dropped and counted in {@link #dropped()}, never thrown.
  */
 public final class TendermintEngine {
@@ -78,7 +84,9 @@ public final class TendermintEngine {
     private final Map<Hash, Boolean> validity = new HashMap<>();
     private final ArrayDeque<Object> futureMessages = new ArrayDeque<>();
     private final List<Vote> ownVotes = new ArrayList<>();
-    private long evidenceCount;
+    private final EvidencePool evidencePool;
+    private long evidenceSeen;
+    private long evidenceCommitted;
 
     /**
      * @param selfIndex this validator's index in the genesis set, or -1 for a node that follows without voting
@@ -96,6 +104,7 @@ public final class TendermintEngine {
         this.app = app;
         this.store = store;
         this.ctx = ctx;
+        this.evidencePool = new EvidencePool(config.evidence());
     }
 
     /**
@@ -178,8 +187,8 @@ public final class TendermintEngine {
         Proposal existing = proposals.get(p.round());
         if (existing != null) {
             if (!existing.block().id().equals(p.block().id()) || existing.validRound() != p.validRound()) {
-                evidenceCount++;
                 drop("equivocating-proposal");
+                foundEvidence(DuplicateProposalEvidence.of(existing, p));
             } else {
                 drop("duplicate");
             }
@@ -221,11 +230,11 @@ public final class TendermintEngine {
         switch (set.add(v, v.blockId() == null || isProposedBlock(v.blockId()))) {
             case DUPLICATE -> drop("duplicate");
             case CONFLICTING_IGNORED -> {
-                evidenceCount++;
                 drop("conflicting-vote");
+                foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
             }
             case CONFLICTING_COUNTED -> {
-                evidenceCount++;
+                foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
                 evaluate();
             }
             case ADDED -> {
@@ -233,6 +242,26 @@ public final class TendermintEngine {
                 evaluate();
             }
         }
+    }
+
+    /**
+     * Evidence from a peer. Kept if it is new (its offence neither pending nor committed), not too old for the next
+     * block, of a height this validator has reached, and it verifies against the validator set; then relayed.
+     */
+    public void onEvidence(Evidence e) {
+        if (e.height() > height) {
+            drop("future-evidence"); // we cannot have seen that height; the peer gossips it again later
+            return;
+        }
+        if (evidencePool.knows(e.offence())) {
+            drop("duplicate-evidence");
+            return;
+        }
+        if (e.verify(config.chainId(), validators) != null) {
+            drop("bad-evidence");
+            return;
+        }
+        keepEvidence(e);
     }
 
     public void onTimeout(Timeout t) {
@@ -522,6 +551,8 @@ public final class TendermintEngine {
     }
 
     private void advanceChain(Block block, CommitCertificate certificate) {
+        evidencePool.update(block.height(), block.evidence()); // committed evidence leaves the pool
+        evidenceCommitted += block.evidence().size();
         lastBlockId = block.id();
         lastBlockTimeMillis = block.header().timeMillis();
         lastCommit = certificate;
@@ -580,10 +611,11 @@ public final class TendermintEngine {
         List<byte[]> txs = app.prepareProposal(height, candidates, config.maxBlockBytes());
         // Strictly after the last block (validity); the last block was timely, so far from overflowing.
         long time = Math.max(ctx.nowMillis(), Math.addExact(lastBlockTimeMillis, 1));
+        List<Evidence> evidence = evidencePool.forBlock(height, Evidence.MAX_PER_BLOCK);
         BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId,
-                lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs),
+                lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs), Evidence.listHash(evidence),
                 app.lastAppHash(), validators.get(selfIndex).address(), validators.hash(), txs.size());
-        return new Block(header, txs, lastCommit);
+        return new Block(header, txs, lastCommit, evidence);
     }
 
     /**
@@ -611,11 +643,65 @@ public final class TendermintEngine {
             drop("invalid-block");
             return false;
         }
+        String evidence = evidenceInvalid(block);
+        if (evidence != null) {
+            drop("invalid-block-evidence");
+            return false;
+        }
         if (!app.processProposal(h, block.txs())) {
             drop("app-rejected-block");
             return false;
         }
         return true;
+    }
+
+    /**
+     * Null if every piece of the block's evidence may be committed at its height; else why not. Each must be of an
+     * earlier height within the max age, of an offence neither committed before nor twice in this block, and verify
+     * (CometBFT's CheckEvidence); evidence pending here was verified on entry and is not checked again.
+     */
+    private String evidenceInvalid(Block block) {
+        if (block.evidence().size() > Evidence.MAX_PER_BLOCK) {
+            return "more than " + Evidence.MAX_PER_BLOCK + " pieces of evidence";
+        }
+        Set<String> offences = new HashSet<>();
+        for (Evidence e : block.evidence()) {
+            if (e.height() >= block.height() || evidencePool.isExpired(e.height(), block.height())) {
+                return "evidence of height " + e.height() + " in block " + block.height();
+            }
+            if (!offences.add(e.offence()) || evidencePool.isCommitted(e.offence())) {
+                return "offence " + e.offence() + " committed twice";
+            }
+            String why = evidencePool.isPendingExactly(e) ? null : e.verify(config.chainId(), validators);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /** Evidence this engine found in its own vote sets or proposals: both messages passed their checks on entry. */
+    private void foundEvidence(Evidence e) {
+        if (evidencePool.knows(e.offence())) {
+            return; // one piece per offence; a third conflicting vote proves nothing new
+        }
+        if (e.verify(config.chainId(), validators) != null) {
+            drop("bad-evidence"); // cannot happen for messages checked on entry; never kept unverified all the same
+            return;
+        }
+        keepEvidence(e);
+    }
+
+    private void keepEvidence(Evidence e) {
+        switch (evidencePool.add(e, height)) {
+            case ADDED -> {
+                evidenceSeen++;
+                ctx.broadcastEvidence(e);
+            }
+            case KNOWN -> drop("duplicate-evidence");
+            case EXPIRED -> drop("expired-evidence");
+            case FULL -> drop("evidence-pool-full");
+        }
     }
 
     private boolean lastCommitValid(Block block) {
@@ -703,9 +789,23 @@ public final class TendermintEngine {
         return lastCommitSignaturesReused;
     }
 
-    /** Equivocations seen (conflicting votes or proposals from one validator). */
-    public long evidenceCount() {
-        return evidenceCount;
+    /** Offences proven by evidence this validator verified and pooled: found in its own messages or from peers. */
+    public long evidenceSeen() {
+        return evidenceSeen;
+    }
+
+    /** Pieces of evidence in the blocks of this chain so far (those replayed at start included). */
+    public long evidenceCommitted() {
+        return evidenceCommitted;
+    }
+
+    /** Verified evidence waiting for a block, oldest first: what a validator gossips. */
+    public List<Evidence> pendingEvidence() {
+        return evidencePool.pending();
+    }
+
+    public int pendingEvidenceCount() {
+        return evidencePool.pendingCount();
     }
 
     /**

@@ -21,6 +21,7 @@ import io.aot.consensus.storage.FileCheckpointStore;
 import io.aot.consensus.storage.ValidatorDataDir;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -163,7 +164,9 @@ public final class ValidatorNode implements AutoCloseable {
         TendermintEngine e = engine;
         return "validator " + selfIndex + ": height " + committedHeight + ", round " + e.round() + " " + e.step()
                 + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
-                + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
+                + ", evidence seen " + e.evidenceSeen() + " committed " + e.evidenceCommitted() + " pending "
+                + e.pendingEvidenceCount() + ", network " + network.counters()
+                + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
                 + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "")
                 + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "");
     }
@@ -215,6 +218,10 @@ public final class ValidatorNode implements AutoCloseable {
             }
             return true;
         }
+        if (message instanceof Evidence e && e.verify(genesis.chainId(), genesis.validatorSet()) != null) {
+            malformedFrames.incrementAndGet();
+            return false; // an honest peer relays only evidence it verified
+        }
         post(() -> handlePeerMessage(peer, message));
         return true;
     }
@@ -234,6 +241,8 @@ public final class ValidatorNode implements AutoCloseable {
             }
         } else if (message instanceof WireCodec.CommittedBlock c) {
             engine.onCommittedBlock(c.block(), c.certificate());
+        } else if (message instanceof Evidence e) {
+            engine.onEvidence(e);
         }
     }
 
@@ -247,6 +256,9 @@ public final class ValidatorNode implements AutoCloseable {
         for (Object m : engine.currentHeightMessages()) {
             network.send(peer, codec.encodeMessage(m));
         }
+        for (Evidence e : engine.pendingEvidence()) {
+            network.send(peer, codec.encodeMessage(e));
+        }
     }
 
     /** What the engine does to the world, from the loop thread. */
@@ -259,6 +271,11 @@ public final class ValidatorNode implements AutoCloseable {
         @Override
         public void broadcastVote(Vote vote) {
             network.broadcast(codec.encodeMessage(vote));
+        }
+
+        @Override
+        public void broadcastEvidence(Evidence evidence) {
+            network.broadcast(codec.encodeMessage(evidence));
         }
 
         @Override

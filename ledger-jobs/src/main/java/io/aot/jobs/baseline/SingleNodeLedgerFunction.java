@@ -8,6 +8,7 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.ledger.state.LedgerGenesisFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,6 +114,7 @@ public final class SingleNodeLedgerFunction extends KeyedProcessFunction<Integer
         Hash appHashBefore = ledger.lastAppHash();
         // No certificate here: the baseline has no votes, so no last commit either.
         BlockHeader header = new BlockHeader(chainId, next, nowMs, lastBlockId, null, MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH,
                 appHashBefore, "single-node-baseline",
                 Hash.sha256("single-node-baseline".getBytes(StandardCharsets.UTF_8)), txs.size());
         Application.BlockResult result = ledger.finalizeBlock(header, txs);
