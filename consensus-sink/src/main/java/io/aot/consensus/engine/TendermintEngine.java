@@ -257,6 +257,10 @@ public final class TendermintEngine {
             drop("duplicate-evidence");
             return;
         }
+        if (evidencePool.isExpired(e.height(), height)) {
+            drop("expired-evidence"); // before the signature checks: it could never be included
+            return;
+        }
         if (e.verify(config.chainId(), validators) != null) {
             drop("bad-evidence");
             return;

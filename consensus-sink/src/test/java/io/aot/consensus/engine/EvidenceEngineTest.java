@@ -115,6 +115,9 @@ class EvidenceEngineTest {
         chain.commitNext(List.of());
         assertThat(chain.proposeAndCheck(List.of(doubleVote(1, 1, 0)))).as("height 1 is too old for block 4")
                 .isEqualTo(2);
+        chain.follower.onEvidence(doubleVote(0, 1, 0));
+        assertThat(chain.follower.dropped()).as("nor kept from a peer").containsEntry("expired-evidence", 1L);
+        assertThat(chain.follower.pendingEvidence()).isEmpty();
     }
 
     private Evidence doubleVote(int validator, long height, int round) {
