@@ -58,6 +58,8 @@ public final class ValidatorNode implements AutoCloseable {
     static final int MAX_AWAITING_REPLICATION = 1_024;
     /** Blocks sent at once to a peer that is behind. */
     static final int SYNC_BATCH_BLOCKS = 50;
+    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
+    static final int MAX_VERIFIED_EVIDENCE = 10_000;
 
     private final Genesis genesis;
     private final NodeConfig config;
@@ -77,6 +79,9 @@ public final class ValidatorNode implements AutoCloseable {
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gossipedBatchesDropped = new AtomicLong();
     private final AtomicLong unreplicatedAnswers = new AtomicLong();
+    private final java.util.Set<io.aot.consensus.crypto.Hash> verifiedEvidence =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ValidatorSet validatorSet;
     /** Peers besides this one that must hold a batch before it is acknowledged: f, so f crashes lose none of it. */
     private final int peersBeforeAck;
     /** Submitted batches waiting for peers' confirmations, by endorsement signature. */
@@ -95,6 +100,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.genesis = Genesis.read(config.genesisFile());
         KeyPair key = NodeConfig.readKey(config.home().resolve("key.properties"));
         ValidatorSet validators = genesis.validatorSet();
+        this.validatorSet = validators;
         this.selfIndex = validators.indexOf(key.publicKey());
         this.peersBeforeAck = (validators.size() - 1) / 3;
         if (selfIndex < 0) {
@@ -218,11 +224,31 @@ public final class ValidatorNode implements AutoCloseable {
             }
             return true;
         }
-        if (message instanceof Evidence e && e.verify(genesis.chainId(), genesis.validatorSet()) != null) {
+        if (message instanceof Evidence e && !verifiedFromPeer(e)) {
             malformedFrames.incrementAndGet();
             return false; // an honest peer relays only evidence it verified
         }
         post(() -> handlePeerMessage(peer, message));
+        return true;
+    }
+
+    /**
+     * Whether evidence from a peer verifies against the genesis validators, on the peer's reader thread. Pending
+     * evidence is re-gossiped every tick, so the hashes of pieces that verified are remembered (bounded: forgotten
+     * all at once past {@link #MAX_VERIFIED_EVIDENCE}) and not checked again.
+     */
+    private boolean verifiedFromPeer(Evidence e) {
+        io.aot.consensus.crypto.Hash hash = e.hash();
+        if (verifiedEvidence.contains(hash)) {
+            return true;
+        }
+        if (e.verify(genesis.chainId(), validatorSet) != null) {
+            return false;
+        }
+        if (verifiedEvidence.size() >= MAX_VERIFIED_EVIDENCE) {
+            verifiedEvidence.clear();
+        }
+        verifiedEvidence.add(hash);
         return true;
     }
 
