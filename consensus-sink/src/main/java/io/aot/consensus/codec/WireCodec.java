@@ -158,8 +158,7 @@ public final class WireCodec {
     public BlockHeader readHeader(CanonicalReader r) throws MalformedException {
         return new BlockHeader(r.string(limits.maxChainIdBytes()), atLeast(r.i64(), 1, "block height"),
                 atLeast(r.i64(), 0, "block time"), r.optionalHash(), r.optionalHash(), r.hash(), r.hash(), r.hash(),
-                r.string(64),
-                r.hash(), atLeast(r.i32(), 0, "transaction count"));
+                r.string(64), r.hash(), atLeast(r.i32(), 0, "transaction count"));
     }
 
     public void writeBlock(CanonicalWriter w, Block b) {
