@@ -52,14 +52,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
+    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
+    static final int MAX_VERIFIED_EVIDENCE = 10_000;
     /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
     static final long REPLICATION_TIMEOUT_MS = 2_000;
     /** Submissions waiting for peers' confirmations at once (one per client connection in practice). */
     static final int MAX_AWAITING_REPLICATION = 1_024;
     /** Blocks sent at once to a peer that is behind. */
     static final int SYNC_BATCH_BLOCKS = 50;
-    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
-    static final int MAX_VERIFIED_EVIDENCE = 10_000;
 
     private final Genesis genesis;
     private final NodeConfig config;
@@ -213,6 +213,10 @@ public final class ValidatorNode implements AutoCloseable {
             malformedFrames.incrementAndGet();
             return false;
         }
+        if (message instanceof Evidence e && !verifiedFromPeer(e)) {
+            malformedFrames.incrementAndGet();
+            return false; // an honest peer relays only evidence it verified
+        }
         if (message instanceof WireCodec.MempoolBatch batch) {
             // On this peer's reader thread: the mempool is thread-safe, and the consensus loop stays free.
             return admitGossipedBatch(peer, batch);
@@ -223,10 +227,6 @@ public final class ValidatorNode implements AutoCloseable {
                 r.heldBy(peer);
             }
             return true;
-        }
-        if (message instanceof Evidence e && !verifiedFromPeer(e)) {
-            malformedFrames.incrementAndGet();
-            return false; // an honest peer relays only evidence it verified
         }
         post(() -> handlePeerMessage(peer, message));
         return true;

@@ -208,8 +208,8 @@ public final class Simulation {
     private static final long TX_EVERY_MS = 40;
     private static final int MAX_EVENTS = 2_000_000;
     private static final TimeoutConfig TIMEOUTS = new TimeoutConfig(400, 200, 200, 100, 200, 100, 20);
-    private static final EngineConfig ENGINE_CONFIG = EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
-            .withSynchrony(SIM_SYNCHRONY);
+    /** The engines' bound on rounds ahead: messages beyond it are dropped before an engine looks at them. */
+    private static final int MAX_ROUNDS_AHEAD = EngineConfig.defaults(CHAIN_ID).maxRoundsAhead();
 
     private final Scenario scenario;
     private final SplittableRandom random;
@@ -583,7 +583,7 @@ public final class Simulation {
         long height;
         int signer;
         if (message instanceof Vote v) {
-            if (v.height() != e.height() || v.round() < 0 || v.round() > e.round() + ENGINE_CONFIG.maxRoundsAhead()
+            if (v.height() != e.height() || v.round() < 0 || v.round() > e.round() + MAX_ROUNDS_AHEAD
                     || v.validatorIndex() < 0 || v.validatorIndex() >= genesis.size()) {
                 return;
             }
@@ -591,7 +591,7 @@ public final class Simulation {
             height = v.height();
             signer = v.validatorIndex();
         } else if (message instanceof Proposal p) {
-            if (p.height() != e.height() || p.round() < 0 || p.round() > e.round() + ENGINE_CONFIG.maxRoundsAhead()
+            if (p.height() != e.height() || p.round() < 0 || p.round() > e.round() + MAX_ROUNDS_AHEAD
                     || p.validRound() < -1 || p.validRound() >= p.round()
                     || p.proposerIndex() != e.validators().proposerIndex(p.round()) || !p.block().bodyMatchesHeader()) {
                 return;
@@ -690,7 +690,8 @@ public final class Simulation {
             };
             // A Byzantine validator's own engine keeps it in step; its lies are added in broadcast*.
             SignerGuard guard = new SignerGuard(key::sign, guardStore);
-            engine = new TendermintEngine(ENGINE_CONFIG, genesis, index, guard, new KeyValueApplication(), store, this);
+            engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
+                    .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), store, this);
             engine.start(checkpoint);
         }
 
