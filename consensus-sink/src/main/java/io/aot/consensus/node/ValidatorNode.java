@@ -52,8 +52,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
-    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
-    static final int MAX_VERIFIED_EVIDENCE = 10_000;
     /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
     static final long REPLICATION_TIMEOUT_MS = 2_000;
     /** Submissions waiting for peers' confirmations at once (one per client connection in practice). */
@@ -231,6 +229,9 @@ public final class ValidatorNode implements AutoCloseable {
         post(() -> handlePeerMessage(peer, message));
         return true;
     }
+
+    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
+    static final int MAX_VERIFIED_EVIDENCE = 10_000;
 
     /**
      * Whether evidence from a peer verifies against the genesis validators, on the peer's reader thread. Pending
