@@ -46,6 +46,10 @@ public final class TendermintEngine {
     private final SignerGuard signer;
     private final int selfIndex;
     private final Map<String, Long> dropped = new TreeMap<>();
+    /** Verified evidence waiting for a block, and the offences committed within the max age. */
+    private final EvidencePool evidencePool;
+    private long evidenceSeen;
+    private long evidenceCommitted;
 
     // Chain state: what the next block builds on.
     private ValidatorSet validators;
@@ -84,9 +88,7 @@ public final class TendermintEngine {
     private final Map<Hash, Boolean> validity = new HashMap<>();
     private final ArrayDeque<Object> futureMessages = new ArrayDeque<>();
     private final List<Vote> ownVotes = new ArrayList<>();
-    private final EvidencePool evidencePool;
-    private long evidenceSeen;
-    private long evidenceCommitted;
+    private long evidenceCount;
 
     /**
      * @param selfIndex this validator's index in the genesis set, or -1 for a node that follows without voting
@@ -187,6 +189,7 @@ public final class TendermintEngine {
         Proposal existing = proposals.get(p.round());
         if (existing != null) {
             if (!existing.block().id().equals(p.block().id()) || existing.validRound() != p.validRound()) {
+                evidenceCount++;
                 drop("equivocating-proposal");
                 foundEvidence(DuplicateProposalEvidence.of(existing, p));
             } else {
@@ -230,11 +233,13 @@ public final class TendermintEngine {
         switch (set.add(v, v.blockId() == null || isProposedBlock(v.blockId()))) {
             case DUPLICATE -> drop("duplicate");
             case CONFLICTING_IGNORED -> {
-                drop("conflicting-vote");
                 foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
+                evidenceCount++;
+                drop("conflicting-vote");
             }
             case CONFLICTING_COUNTED -> {
                 foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
+                evidenceCount++;
                 evaluate();
             }
             case ADDED -> {
@@ -793,7 +798,15 @@ public final class TendermintEngine {
         return lastCommitSignaturesReused;
     }
 
-    /** Offences proven by evidence this validator verified and pooled: found in its own messages or from peers. */
+    /** Equivocations seen (conflicting votes or proposals from one validator). */
+    public long evidenceCount() {
+        return evidenceCount;
+    }
+
+    /**
+     * Offences proven by evidence this validator verified and pooled: found in its own messages or from peers. Unlike
+     * {@link #evidenceCount}, which counts every conflicting message this validator received, one per offence.
+     */
     public long evidenceSeen() {
         return evidenceSeen;
     }
