@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Re-verify committed blocks: commit certificates against the genesis validators, block links and",
             "transaction roots, and every terminal payment's device signature against the registered key.",
+            "Lists the evidence of validator misbehaviour (double votes, double proposals) committed per height.",
             "Exit 0: clean; 1: findings (listed); 2: bad arguments or nothing to audit."})
 public final class AuditCommand implements Callable<Integer> {
 
@@ -78,8 +79,13 @@ public final class AuditCommand implements Callable<Integer> {
                         f.index() >= 0 ? " tx " + f.index() : "", f.txId() == null ? "block" : f.txId(), f.code(),
                         f.detail());
             }
-            System.out.printf("audited heights %d..%d: %,d blocks, %,d terminal payments, %,d chain transfers: %s%n",
-                    from, last, report.blocks(), report.payments(), report.chainTransfers(),
+            for (ChainAuditor.CommittedEvidence e : report.evidence()) {
+                System.out.printf("EVIDENCE height %d: validator %s, %s at height %d (%s)%n", e.height(), e.validator(),
+                        e.offence(), e.offenceHeight(), e.description());
+            }
+            System.out.printf("audited heights %d..%d: %,d blocks, %,d terminal payments, %,d chain transfers, %,d"
+                    + " pieces of evidence: %s%n", from, last, report.blocks(), report.payments(),
+                    report.chainTransfers(), report.evidence().size(),
                     report.clean() ? "clean" : report.findings().size() + " finding(s)");
             return report.clean() ? 0 : 1;
         }

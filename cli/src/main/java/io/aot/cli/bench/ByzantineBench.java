@@ -83,6 +83,8 @@ public final class ByzantineBench implements Callable<Integer> {
         long worstRoundSeed = fromSeed;
         long heights = 0;
         long refused = 0;
+        long equivocations = 0;
+        long evidence = 0;
         long withByzantine = 0;
         for (Future<Simulation.Result> f : results) {
             Simulation.Result r = f.get();
@@ -93,6 +95,8 @@ public final class ByzantineBench implements Callable<Integer> {
             withByzantine += sc.byzantineCount() > 0 ? 1 : 0;
             heights += java.util.Arrays.stream(r.heights()).max().orElse(0);
             refused += r.byzantineMessagesRefused();
+            equivocations += r.equivocationsSeen();
+            evidence += r.evidenceCommitted();
             if (r.worstRoundAfterGst() > worstRound) {
                 worstRound = r.worstRoundAfterGst();
                 worstRoundSeed = sc.seed();
@@ -116,6 +120,8 @@ public final class ByzantineBench implements Callable<Integer> {
         figures.put("worst_round_seed", worstRoundSeed);
         figures.put("heights_decided", heights);
         figures.put("byzantine_frames_refused_by_codec", refused);
+        figures.put("equivocations_seen_by_honest_validators", equivocations);
+        figures.put("offences_committed_as_evidence", evidence);
         figures.put("seeds_by_byzantine_behaviour", new LinkedHashMap<>(byBehaviour));
         figures.put("seeds_by_validator_count", new LinkedHashMap<>(byValidators));
         figures.put("wall_seconds", BenchResults.round((System.nanoTime() - t0) / 1e9));

@@ -5,6 +5,9 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.DuplicateProposalEvidence;
+import io.aot.consensus.types.DuplicateVoteEvidence;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -17,6 +20,8 @@ import java.util.List;
  * {@link Limits}: a peer cannot make us allocate more than a frame's worth, and an unknown type is an error. Every
  * numeric field is range-checked here, before any handler sees it: heights from 1, rounds from 0, a valid round in
  * {@code -1..round-1}, indexes and counts from 0, times from 0, a block at the height of the message that carries it.
+ * Evidence is checked for its shape too (one validator, height, round and type; two different blocks), its
+ * signatures by whoever verifies it against the validator set.
  * What needs the validator set (an index below its size, a proposer's turn) is the engine's check.
  */
 public final class WireCodec {
@@ -28,6 +33,12 @@ public final class WireCodec {
     public static final int COMMITTED_BLOCK = 4;
     public static final int MEMPOOL_BATCH = 5;
     public static final int MEMPOOL_BATCH_HELD = 6;
+    /** One piece of {@link Evidence}, relayed by validators that verified it (CometBFT's evidence reactor). */
+    public static final int EVIDENCE = 7;
+
+    /** Kinds of evidence, in a block or an {@link #EVIDENCE} message. */
+    static final int DUPLICATE_VOTE = 1;
+    static final int DUPLICATE_PROPOSAL = 2;
 
     /** Bounds on decoded structures. */
     public record Limits(int maxBlockTxs, int maxTxBytes, int maxChainIdBytes) {
@@ -62,12 +73,15 @@ public final class WireCodec {
 
     /**
      * Encoded bytes of a proposal or committed-block frame beyond its transactions' own bytes, at most: the message
-     * fields, a header with a chain id and proposer address at their limits, and two certificates of
-     * {@link ValidatorSet#MAX_VALIDATORS} signatures (the block's last commit and, in block sync, its own).
+     * fields, a header with a chain id and proposer address at their limits, two certificates of
+     * {@link ValidatorSet#MAX_VALIDATORS} signatures (the block's last commit and, in block sync, its own) and
+     * {@link Evidence#MAX_PER_BLOCK} pieces of evidence.
      */
     static final int MAX_FRAME_OVERHEAD_BYTES = 1 + 8 + 4 + 4 + 4 + (4 + 64) // type, height, rounds, proposer, signature
             + (4 + 64) + 8 + 8 + 2 * (1 + 32) + 32 + 32 + (4 + 64) + 32 + 4 // header
+            + 32 // evidence hash in the header
             + 4 + 1 // transaction count, last-commit flag
+            + 4 + Evidence.MAX_PER_BLOCK * Evidence.MAX_ENCODED_BYTES // the block's evidence
             + 2 * (8 + 4 + 32 + 4 + ValidatorSet.MAX_VALIDATORS * (4 + 4 + 64)); // two certificates
 
     /**
@@ -105,6 +119,9 @@ public final class WireCodec {
             b.txs().forEach(w::bytes);
         } else if (message instanceof MempoolBatchHeld h) {
             w.u8(MEMPOOL_BATCH_HELD).bytes(h.batchSignature());
+        } else if (message instanceof Evidence e) {
+            w.u8(EVIDENCE);
+            writeEvidence(w, e);
         } else if (message instanceof CommittedBlock c) {
             w.u8(COMMITTED_BLOCK);
             writeBlock(w, c.block());
@@ -134,14 +151,14 @@ public final class WireCodec {
 
     public void writeHeader(CanonicalWriter w, BlockHeader h) {
         w.string(h.chainId()).i64(h.height()).i64(h.timeMillis()).optionalHash(h.lastBlockId())
-                .optionalHash(h.lastCommitHash()).hash(h.txRoot())
+                .optionalHash(h.lastCommitHash()).hash(h.txRoot()).hash(h.evidenceHash())
                 .hash(h.appHash()).string(h.proposerAddress()).hash(h.validatorSetHash()).i32(h.txCount());
     }
 
     public BlockHeader readHeader(CanonicalReader r) throws MalformedException {
         return new BlockHeader(r.string(limits.maxChainIdBytes()), atLeast(r.i64(), 1, "block height"),
-                atLeast(r.i64(), 0, "block time"), r.optionalHash(), r.optionalHash(), r.hash(), r.hash(), r.string(64),
-                r.hash(), atLeast(r.i32(), 0, "transaction count"));
+                atLeast(r.i64(), 0, "block time"), r.optionalHash(), r.optionalHash(), r.hash(), r.hash(), r.hash(),
+                r.string(64), r.hash(), atLeast(r.i32(), 0, "transaction count"));
     }
 
     public void writeBlock(CanonicalWriter w, Block b) {
@@ -153,6 +170,26 @@ public final class WireCodec {
         w.bool(b.lastCommit() != null);
         if (b.lastCommit() != null) {
             writeCertificate(w, b.lastCommit());
+        }
+        w.i32(b.evidence().size());
+        for (Evidence e : b.evidence()) {
+            writeEvidence(w, e);
+        }
+    }
+
+    /** At most {@link Evidence#MAX_ENCODED_BYTES}. */
+    public void writeEvidence(CanonicalWriter w, Evidence evidence) {
+        if (evidence instanceof DuplicateVoteEvidence e) {
+            w.u8(DUPLICATE_VOTE);
+            writeVote(w, e.voteA());
+            writeVote(w, e.voteB());
+        } else if (evidence instanceof DuplicateProposalEvidence e) {
+            w.u8(DUPLICATE_PROPOSAL).i64(e.height()).i32(e.round()).i32(e.proposerIndex());
+            for (DuplicateProposalEvidence.Signed s : List.of(e.proposalA(), e.proposalB())) {
+                w.i32(s.validRound()).hash(s.blockId()).bytes(s.signature());
+            }
+        } else {
+            throw new IllegalArgumentException("unknown evidence " + evidence);
         }
     }
 
@@ -175,6 +212,7 @@ public final class WireCodec {
             case COMMITTED_BLOCK -> readCommittedBlock(r);
             case MEMPOOL_BATCH -> readMempoolBatch(r);
             case MEMPOOL_BATCH_HELD -> new MempoolBatchHeld(r.bytes(64));
+            case EVIDENCE -> readEvidence(r);
             default -> throw new MalformedException("unknown message type " + type);
         };
         r.expectEnd();
@@ -261,7 +299,59 @@ public final class WireCodec {
         if (last != null && last.height() != h.height() - 1) {
             throw new MalformedException("last commit for height " + last.height() + " in block " + h.height());
         }
-        return new Block(h, txs, last);
+        int evidenceCount = r.count(Evidence.MAX_PER_BLOCK, "evidence count");
+        List<Evidence> evidence = new ArrayList<>(evidenceCount);
+        for (int i = 0; i < evidenceCount; i++) {
+            Evidence e = readEvidence(r);
+            if (e.height() >= h.height()) {
+                throw new MalformedException("evidence of height " + e.height() + " in block " + h.height());
+            }
+            evidence.add(e);
+        }
+        return new Block(h, txs, last, evidence);
+    }
+
+    /**
+     * The shape of a piece of evidence: both votes (or proposals) of one validator, height, round (and type), for two
+     * different blocks (or valid rounds), every field in range. Signatures and the validator are the verifier's check.
+     */
+    public Evidence readEvidence(CanonicalReader r) throws MalformedException {
+        int kind = r.u8();
+        switch (kind) {
+            case DUPLICATE_VOTE -> {
+                Vote a = readVote(r);
+                Vote b = readVote(r);
+                if (a.height() != b.height() || a.round() != b.round() || a.type() != b.type()
+                        || a.validatorIndex() != b.validatorIndex()) {
+                    throw new MalformedException("duplicate-vote evidence of two validators, heights, rounds or types");
+                }
+                if (java.util.Objects.equals(a.blockId(), b.blockId())) {
+                    throw new MalformedException("duplicate-vote evidence with one block twice");
+                }
+                return new DuplicateVoteEvidence(a, b);
+            }
+            case DUPLICATE_PROPOSAL -> {
+                long height = atLeast(r.i64(), 1, "evidence height");
+                int round = atLeast(r.i32(), 0, "evidence round");
+                int proposer = atLeast(r.i32(), 0, "proposer index");
+                DuplicateProposalEvidence.Signed a = readSignedProposal(r, round);
+                DuplicateProposalEvidence.Signed b = readSignedProposal(r, round);
+                if (a.validRound() == b.validRound() && a.blockId().equals(b.blockId())) {
+                    throw new MalformedException("duplicate-proposal evidence with one proposal twice");
+                }
+                return new DuplicateProposalEvidence(height, round, proposer, a, b);
+            }
+            default -> throw new MalformedException("unknown evidence kind " + kind);
+        }
+    }
+
+    private static DuplicateProposalEvidence.Signed readSignedProposal(CanonicalReader r, int round)
+            throws MalformedException {
+        int validRound = atLeast(r.i32(), -1, "valid round");
+        if (validRound >= round) {
+            throw new MalformedException("valid round " + validRound + " not below round " + round);
+        }
+        return new DuplicateProposalEvidence.Signed(validRound, r.hash(), r.bytes(64));
     }
 
     public CommitCertificate readCertificate(CanonicalReader r) throws MalformedException {

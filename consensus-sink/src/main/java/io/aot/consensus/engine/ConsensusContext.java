@@ -2,6 +2,7 @@ package io.aot.consensus.engine;
 
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Vote;
 import java.util.List;
@@ -17,6 +18,14 @@ public interface ConsensusContext {
     void broadcastProposal(Proposal proposal);
 
     void broadcastVote(Vote vote);
+
+    /**
+     * Send verified evidence the engine has just taken into its pool (found itself or heard from a peer) to every
+     * peer. Pending evidence is also re-gossiped from {@link TendermintEngine#pendingEvidence()}, so a context that
+     * only does that still spreads it, later.
+     */
+    default void broadcastEvidence(Evidence evidence) {
+    }
 
     /** Deliver {@code timeout} back to the engine after {@code delayMs} of this context's clock. */
     void scheduleTimeout(Timeout timeout, long delayMs);

@@ -3,9 +3,13 @@ package io.aot.consensus.engine;
 import io.aot.consensus.app.Application;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
+import io.aot.consensus.evidence.EvidencePool;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.DuplicateProposalEvidence;
+import io.aot.consensus.types.DuplicateVoteEvidence;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -28,7 +32,9 @@ import java.util.TreeMap;
  * code reads beside the paper. Not thread-safe by design: a validator runs it from one event loop, and the
  * simulation from its single-threaded scheduler, which is what makes runs reproducible.
  *
- * <p>Inputs: {@link #onProposal}, {@link #onVote}, {@link #onTimeout}, {@link #onCommittedBlock} (block sync).
+ * <p>Inputs: {@link #onProposal}, {@link #onVote}, {@link #onTimeout}, {@link #onCommittedBlock} (block sync),
+ * {@link #onEvidence}. Two conflicting signed votes or proposals of one validator become evidence (CometBFT's
+ * DuplicateVoteEvidence), kept in a bounded pool, gossiped, and included by proposers in their blocks.
  * Outputs go through {@link ConsensusContext}. Invalid input is dropped and counted in {@link #dropped()}, never thrown.
  */
 public final class TendermintEngine {
@@ -43,6 +49,10 @@ public final class TendermintEngine {
     private final SignerGuard signer;
     private final int selfIndex;
     private final Map<String, Long> dropped = new TreeMap<>();
+    /** Verified evidence waiting for a block, and the offences committed within the max age. */
+    private final EvidencePool evidencePool;
+    private long evidenceSeen;
+    private long evidenceCommitted;
 
     // Chain state: what the next block builds on.
     private ValidatorSet validators;
@@ -102,6 +112,7 @@ public final class TendermintEngine {
         this.app = app;
         this.store = store;
         this.ctx = ctx;
+        this.evidencePool = new EvidencePool(config.evidence());
     }
 
     /** {@link #start(ConsensusCheckpoint, List)} with an empty consensus WAL. */
@@ -205,6 +216,7 @@ public final class TendermintEngine {
             if (!existing.block().id().equals(p.block().id()) || existing.validRound() != p.validRound()) {
                 evidenceCount++;
                 drop("equivocating-proposal");
+                foundEvidence(DuplicateProposalEvidence.of(existing, p));
             } else {
                 drop("duplicate");
             }
@@ -247,10 +259,12 @@ public final class TendermintEngine {
         switch (set.add(v, v.blockId() == null || isProposedBlock(v.blockId()))) {
             case DUPLICATE -> drop("duplicate");
             case CONFLICTING_IGNORED -> {
+                foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
                 evidenceCount++;
                 drop("conflicting-vote");
             }
             case CONFLICTING_COUNTED -> {
+                foundEvidence(DuplicateVoteEvidence.of(set.conflictingWith(v), v));
                 evidenceCount++;
                 logReceived(v);
                 evaluate();
@@ -261,6 +275,30 @@ public final class TendermintEngine {
                 evaluate();
             }
         }
+    }
+
+    /**
+     * Evidence from a peer. Kept if it is new (its offence neither pending nor committed), not too old for the next
+     * block, of a height this validator has reached, and it verifies against the validator set; then relayed.
+     */
+    public void onEvidence(Evidence e) {
+        if (e.height() > height) {
+            drop("future-evidence"); // we cannot have seen that height; the peer gossips it again later
+            return;
+        }
+        if (evidencePool.knows(e.offence())) {
+            drop("duplicate-evidence");
+            return;
+        }
+        if (evidencePool.isExpired(e.height(), height)) {
+            drop("expired-evidence"); // before the signature checks: it could never be included
+            return;
+        }
+        if (e.verify(config.chainId(), validators) != null) {
+            drop("bad-evidence");
+            return;
+        }
+        keepEvidence(e);
     }
 
     public void onTimeout(Timeout t) {
@@ -550,6 +588,8 @@ public final class TendermintEngine {
     }
 
     private void advanceChain(Block block, CommitCertificate certificate) {
+        evidencePool.update(block.height(), block.evidence()); // committed evidence leaves the pool
+        evidenceCommitted += block.evidence().size();
         lastBlockId = block.id();
         lastBlockTimeMillis = block.header().timeMillis();
         lastCommit = certificate;
@@ -612,10 +652,11 @@ public final class TendermintEngine {
         List<byte[]> txs = app.prepareProposal(height, candidates, config.maxBlockBytes());
         // Strictly after the last block (validity); the last block was timely, so far from overflowing.
         long time = Math.max(ctx.nowMillis(), Math.addExact(lastBlockTimeMillis, 1));
+        List<Evidence> evidence = evidencePool.forBlock(height, Evidence.MAX_PER_BLOCK);
         BlockHeader header = new BlockHeader(config.chainId(), height, time, lastBlockId,
-                lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs),
+                lastCommit == null ? null : lastCommit.hash(), MerkleTree.root(txs), Evidence.listHash(evidence),
                 app.lastAppHash(), validators.get(selfIndex).address(), validators.hash(), txs.size());
-        return new Block(header, txs, lastCommit);
+        return new Block(header, txs, lastCommit, evidence);
     }
 
     /**
@@ -643,11 +684,65 @@ public final class TendermintEngine {
             drop("invalid-block");
             return false;
         }
+        String evidence = evidenceInvalid(block);
+        if (evidence != null) {
+            drop("invalid-block-evidence");
+            return false;
+        }
         if (!app.processProposal(h, block.txs())) {
             drop("app-rejected-block");
             return false;
         }
         return true;
+    }
+
+    /**
+     * Null if every piece of the block's evidence may be committed at its height; else why not. Each must be of an
+     * earlier height within the max age, of an offence neither committed before nor twice in this block, and verify
+     * (CometBFT's CheckEvidence); evidence pending here was verified on entry and is not checked again.
+     */
+    private String evidenceInvalid(Block block) {
+        if (block.evidence().size() > Evidence.MAX_PER_BLOCK) {
+            return "more than " + Evidence.MAX_PER_BLOCK + " pieces of evidence";
+        }
+        Set<String> offences = new HashSet<>();
+        for (Evidence e : block.evidence()) {
+            if (e.height() >= block.height() || evidencePool.isExpired(e.height(), block.height())) {
+                return "evidence of height " + e.height() + " in block " + block.height();
+            }
+            if (!offences.add(e.offence()) || evidencePool.isCommitted(e.offence())) {
+                return "offence " + e.offence() + " committed twice";
+            }
+            String why = evidencePool.isPendingExactly(e) ? null : e.verify(config.chainId(), validators);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /** Evidence this engine found in its own vote sets or proposals: both messages passed their checks on entry. */
+    private void foundEvidence(Evidence e) {
+        if (evidencePool.knows(e.offence())) {
+            return; // one piece per offence; a third conflicting vote proves nothing new
+        }
+        if (e.verify(config.chainId(), validators) != null) {
+            drop("bad-evidence"); // cannot happen for messages checked on entry; never kept unverified all the same
+            return;
+        }
+        keepEvidence(e);
+    }
+
+    private void keepEvidence(Evidence e) {
+        switch (evidencePool.add(e, height)) {
+            case ADDED -> {
+                evidenceSeen++;
+                ctx.broadcastEvidence(e);
+            }
+            case KNOWN -> drop("duplicate-evidence");
+            case EXPIRED -> drop("expired-evidence");
+            case FULL -> drop("evidence-pool-full");
+        }
     }
 
     private boolean lastCommitValid(Block block) {
@@ -746,6 +841,28 @@ public final class TendermintEngine {
     /** Equivocations seen (conflicting votes or proposals from one validator). */
     public long evidenceCount() {
         return evidenceCount;
+    }
+
+    /**
+     * Offences proven by evidence this validator verified and pooled: found in its own messages or from peers. Unlike
+     * {@link #evidenceCount}, which counts every conflicting message this validator received, one per offence.
+     */
+    public long evidenceSeen() {
+        return evidenceSeen;
+    }
+
+    /** Pieces of evidence in the blocks of this chain so far (those replayed at start included). */
+    public long evidenceCommitted() {
+        return evidenceCommitted;
+    }
+
+    /** Verified evidence waiting for a block, oldest first: what a validator gossips. */
+    public List<Evidence> pendingEvidence() {
+        return evidencePool.pending();
+    }
+
+    public int pendingEvidenceCount() {
+        return evidencePool.pendingCount();
     }
 
     /**

@@ -60,6 +60,19 @@ final class VoteSet {
         return false;
     }
 
+    /** This validator's first vote here for another block than {@code vote}'s, or null: the other half of evidence. */
+    Vote conflictingWith(Vote vote) {
+        List<Vote> votes = byValidator.get(vote.validatorIndex());
+        if (votes != null) {
+            for (Vote v : votes) {
+                if (!Objects.equals(v.blockId(), vote.blockId())) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
     /** @param countIfConflicting whether a second, different vote of the validator may count (see the class doc) */
     AddResult add(Vote vote, boolean countIfConflicting) {
         int i = vote.validatorIndex();

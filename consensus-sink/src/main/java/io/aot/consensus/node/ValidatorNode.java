@@ -22,6 +22,7 @@ import io.aot.consensus.storage.FileCheckpointStore;
 import io.aot.consensus.storage.ValidatorDataDir;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -87,6 +88,9 @@ public final class ValidatorNode implements AutoCloseable {
     private final AtomicLong malformedFrames = new AtomicLong();
     private final AtomicLong gossipedBatchesDropped = new AtomicLong();
     private final AtomicLong unreplicatedAnswers = new AtomicLong();
+    private final java.util.Set<io.aot.consensus.crypto.Hash> verifiedEvidence =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ValidatorSet validatorSet;
     /** Peers besides this one that must hold a batch before it is acknowledged: f, so f crashes lose none of it. */
     private final int peersBeforeAck;
     /** Submitted batches waiting for peers' confirmations, by endorsement signature. */
@@ -106,6 +110,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.genesis = Genesis.read(config.genesisFile());
         KeyPair key = NodeConfig.readKey(config.home().resolve("key.properties"));
         ValidatorSet validators = genesis.validatorSet();
+        this.validatorSet = validators;
         this.selfIndex = validators.indexOf(key.publicKey());
         this.peersBeforeAck = (validators.size() - 1) / 3;
         if (selfIndex < 0) {
@@ -185,7 +190,9 @@ public final class ValidatorNode implements AutoCloseable {
         TendermintEngine e = engine;
         return "validator " + selfIndex + ": height " + committedHeight + ", round " + e.round() + " " + e.step()
                 + ", mempool " + mempool.size() + ", committed txs " + committedTxs.get() + ", dropped " + e.dropped()
-                + ", network " + network.counters() + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
+                + ", evidence seen " + e.evidenceSeen() + " committed " + e.evidenceCommitted() + " pending "
+                + e.pendingEvidenceCount() + ", network " + network.counters()
+                + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
                 + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "")
                 + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "")
                 + (rpcClientsRefused.get() > 0 ? ", rpc clients refused " + rpcClientsRefused : "")
@@ -229,6 +236,10 @@ public final class ValidatorNode implements AutoCloseable {
             malformedFrames.incrementAndGet();
             return false;
         }
+        if (message instanceof Evidence e && !verifiedFromPeer(e)) {
+            malformedFrames.incrementAndGet();
+            return false; // an honest peer relays only evidence it verified
+        }
         if (message instanceof WireCodec.MempoolBatch batch) {
             // On this peer's reader thread: the mempool is thread-safe, and the consensus loop stays free.
             return admitGossipedBatch(peer, batch);
@@ -258,6 +269,29 @@ public final class ValidatorNode implements AutoCloseable {
         return true;
     }
 
+    /** Hashes of peers' evidence that verified, remembered so re-gossip costs no signature checks. */
+    static final int MAX_VERIFIED_EVIDENCE = 10_000;
+
+    /**
+     * Whether evidence from a peer verifies against the genesis validators, on the peer's reader thread. Pending
+     * evidence is re-gossiped every tick, so the hashes of pieces that verified are remembered (bounded: forgotten
+     * all at once past {@link #MAX_VERIFIED_EVIDENCE}) and not checked again.
+     */
+    private boolean verifiedFromPeer(Evidence e) {
+        io.aot.consensus.crypto.Hash hash = e.hash();
+        if (verifiedEvidence.contains(hash)) {
+            return true;
+        }
+        if (e.verify(genesis.chainId(), validatorSet) != null) {
+            return false;
+        }
+        if (verifiedEvidence.size() >= MAX_VERIFIED_EVIDENCE) {
+            verifiedEvidence.clear();
+        }
+        verifiedEvidence.add(hash);
+        return true;
+    }
+
     private void handlePeerMessage(int peer, Object message) {
         if (message instanceof Proposal p) {
             engine.onProposal(p);
@@ -274,6 +308,8 @@ public final class ValidatorNode implements AutoCloseable {
             }
         } else if (message instanceof WireCodec.CommittedBlock c) {
             engine.onCommittedBlock(c.block(), c.certificate());
+        } else if (message instanceof Evidence e) {
+            engine.onEvidence(e);
         }
     }
 
@@ -287,6 +323,9 @@ public final class ValidatorNode implements AutoCloseable {
         for (Object m : engine.currentHeightMessages()) {
             network.send(peer, codec.encodeMessage(m));
         }
+        for (Evidence e : engine.pendingEvidence()) {
+            network.send(peer, codec.encodeMessage(e));
+        }
     }
 
     /** What the engine does to the world, from the loop thread. */
@@ -299,6 +338,11 @@ public final class ValidatorNode implements AutoCloseable {
         @Override
         public void broadcastVote(Vote vote) {
             network.broadcast(codec.encodeMessage(vote));
+        }
+
+        @Override
+        public void broadcastEvidence(Evidence evidence) {
+            network.broadcast(codec.encodeMessage(evidence));
         }
 
         @Override

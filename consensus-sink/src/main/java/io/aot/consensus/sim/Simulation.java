@@ -19,7 +19,9 @@ import io.aot.consensus.engine.Timeout;
 import io.aot.consensus.engine.TimeoutConfig;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.DuplicateVoteEvidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
@@ -46,7 +48,10 @@ import java.util.SplittableRandom;
  * <p>Checked on every decision: agreement (one block id per height among honest validators), validity (the block's
  * body matches its header and the application accepts it), every certificate verifies against the validator set, no
  * honest validator signs two different votes for one height, round and step; at the end, liveness after GST (honest
- * validators reach the target height within the bound) and the worst round a height needed after GST.
+ * validators reach the target height within the bound), the worst round a height needed after GST, and evidence:
+ * every equivocation (two validly signed, conflicting votes or proposals of one validator) that reached an honest
+ * engine at its current height, as the engine would act on it, is committed as evidence in a block
+ * ({@link #equivocationsSeen}).
  */
 public final class Simulation {
 
@@ -180,10 +185,12 @@ public final class Simulation {
     /**
      * What a run found. {@code failure} is null when every check held. {@code worstRoundAfterGst}: the highest round
      * in which a height that started after GST was decided (0 = every such height in its first round).
+     * {@code equivocationsSeen}: offences honest engines saw; {@code evidenceCommitted}: offences committed as
+     * evidence.
      */
     public record Result(Scenario scenario, String failure, long[] heights, long simulatedMs, long deliveries,
             long rounds, long lastCommitSignaturesReused, int worstRoundAfterGst, long byzantineMessagesRefused,
-            String diagnostics) {
+            String diagnostics, long equivocationsSeen, long evidenceCommitted) {
         public boolean ok() {
             return failure == null;
         }
@@ -202,6 +209,8 @@ public final class Simulation {
     private static final long TX_EVERY_MS = 40;
     private static final int MAX_EVENTS = 2_000_000;
     private static final TimeoutConfig TIMEOUTS = new TimeoutConfig(400, 200, 200, 100, 200, 100, 20);
+    /** The engines' bound on rounds ahead: messages beyond it are dropped before an engine looks at them. */
+    private static final int MAX_ROUNDS_AHEAD = EngineConfig.defaults(CHAIN_ID).maxRoundsAhead();
 
     private final Scenario scenario;
     private final SplittableRandom random;
@@ -215,6 +224,16 @@ public final class Simulation {
     private int worstRoundAfterGst;
     private long byzantineMessagesRefused;
     private final Map<String, Hash> honestVotes = new HashMap<>();
+    /**
+     * The distinct votes and proposals (at most {@link #MAX_TRACKED_PER_SLOT} per slot) each honest engine took at its
+     * current height, by node, epoch (a crash forgets them, as the engine does), height, round, step and signer.
+     */
+    private final Map<String, List<Object>> deliveredBySlot = new HashMap<>();
+    /** Offence -> (observer node, its epoch) of every equivocation an honest engine saw. */
+    private final Map<String, List<long[]>> equivocationsSeen = new HashMap<>();
+    private final Map<String, Long> equivocationHeights = new HashMap<>();
+    private final java.util.Set<String> offencesCommitted = new java.util.HashSet<>();
+    private static final int MAX_TRACKED_PER_SLOT = 4;
     private long now;
     private long seq;
     private long deliveries;
@@ -269,7 +288,8 @@ public final class Simulation {
     /** The result of a seed whose run threw (an engine bug, or memory exhausted by a stalled run): a violation. */
     public static Result crashed(long seed, Throwable e) {
         Scenario scenario = Scenario.fromSeed(seed);
-        return new Result(scenario, "crashed: " + e, new long[scenario.validators()], 0, 0, 0, 0, 0, 0, "");
+        return new Result(scenario, "crashed: " + e, new long[scenario.validators()], 0, 0, 0, 0, 0, 0, "", 0,
+                0);
     }
 
     private Result execute() {
@@ -291,7 +311,7 @@ public final class Simulation {
         }
         long deadline = scenario.gstMs() + scenario.livenessBoundMs();
         int events = 0;
-        while (failure == null && !queue.isEmpty() && !allHonestReachedTarget()) {
+        while (failure == null && !queue.isEmpty() && !(allHonestReachedTarget() && evidenceCommitted() == null)) {
             Event e = queue.poll();
             if (e.at > deadline) {
                 now = deadline;
@@ -308,6 +328,9 @@ public final class Simulation {
             failure = "liveness: honest validators did not reach height " + scenario.targetHeight() + " within "
                     + scenario.livenessBoundMs() + " ms after GST; heights " + java.util.Arrays.toString(heights());
         }
+        if (failure == null && evidenceCommitted() != null) {
+            failure = "evidence: " + evidenceCommitted() + " by the end (" + (now / 1000) + " s simulated)";
+        }
         if (failure == null && worstRoundAfterGst > roundBound(scenario.validators())) {
             failure = "rounds: a height that started after GST needed round " + worstRoundAfterGst + ", bound "
                     + roundBound(scenario.validators());
@@ -319,14 +342,38 @@ public final class Simulation {
         for (SimNode n : nodes) {
             diag.append("\n    v").append(n.index).append(n.byzantine ? " (byzantine)" : "")
                     .append(n.engine == null ? " down" : " h=" + n.engine.height() + " r=" + n.engine.round() + " "
-                            + n.engine.step() + " dropped " + n.engine.dropped());
+                            + n.engine.step() + " evidence seen " + n.engine.evidenceSeen() + " pending "
+                            + n.engine.pendingEvidenceCount() + " dropped " + n.engine.dropped());
         }
         return new Result(scenario, failure, heights(), now, deliveries, rounds, reused, worstRoundAfterGst,
-                byzantineMessagesRefused, diag.toString());
+                byzantineMessagesRefused, diag.toString(), equivocationsSeen.size(), offencesCommitted.size());
     }
 
     private long[] heights() {
         return nodes.stream().mapToLong(n -> n.store.height()).toArray();
+    }
+
+    /**
+     * Null if every equivocation an honest validator saw at a height up to the target is committed as evidence; else
+     * the first that is not. Evidence pools live in memory (as the engines' vote sets do): an equivocation only its
+     * observers saw, all of which crashed since, may be lost, so it is only required while an observer is still up
+     * in the epoch it saw it in (before a crash, each observer broadcasts its evidence at once and gossips it).
+     */
+    private String evidenceCommitted() {
+        for (var e : equivocationsSeen.entrySet()) {
+            if (offencesCommitted.contains(e.getKey())
+                    || equivocationHeights.get(e.getKey()) > scenario.targetHeight()) {
+                continue;
+            }
+            for (long[] observer : e.getValue()) {
+                SimNode n = nodes.get((int) observer[0]);
+                if (n.alive && n.epoch == observer[1]) {
+                    return "equivocation " + e.getKey() + " seen by honest validator " + observer[0]
+                            + " is not committed as evidence";
+                }
+            }
+        }
+        return null;
     }
 
     private boolean allHonestReachedTarget() {
@@ -519,10 +566,77 @@ public final class Simulation {
                     + block.id().shortHex() + " (validator " + node.index + ")";
             return;
         }
+        block.evidence().forEach(e -> offencesCommitted.add(e.offence()));
         KeyValueApplication check = new KeyValueApplication();
         if (!block.bodyMatchesHeader() || !check.processProposal(block.header(), block.txs())) {
             failure = "validity: validator " + node.index + " decided an invalid block at height " + block.height();
         }
+    }
+
+    /**
+     * Before an honest engine takes {@code message}: if it is a vote or proposal the engine acts on (its current
+     * height, a round it accepts, a known signer, and for a proposal the round's proposer and a body matching the
+     * header) and conflicts with one it took before, with both signatures valid, the engine has seen an equivocation.
+     * Signatures are checked only on a conflict, so the common path costs the simulation no signature check.
+     */
+    private void observeEquivocation(SimNode node, Object message) {
+        TendermintEngine e = node.engine;
+        String slot;
+        long height;
+        int signer;
+        if (message instanceof Vote v) {
+            if (v.height() != e.height() || v.round() < 0 || v.round() > e.round() + MAX_ROUNDS_AHEAD
+                    || v.validatorIndex() < 0 || v.validatorIndex() >= genesis.size()) {
+                return;
+            }
+            slot = "duplicate-vote/" + v.validatorIndex() + "/" + v.height() + "/" + v.round() + "/" + v.type();
+            height = v.height();
+            signer = v.validatorIndex();
+        } else if (message instanceof Proposal p) {
+            if (p.height() != e.height() || p.round() < 0 || p.round() > e.round() + MAX_ROUNDS_AHEAD
+                    || p.validRound() < -1 || p.validRound() >= p.round()
+                    || p.proposerIndex() != e.validators().proposerIndex(p.round()) || !p.block().bodyMatchesHeader()) {
+                return;
+            }
+            slot = "duplicate-proposal/" + p.proposerIndex() + "/" + p.height() + "/" + p.round();
+            height = p.height();
+            signer = p.proposerIndex();
+        } else {
+            return;
+        }
+        List<Object> taken = deliveredBySlot.computeIfAbsent(node.index + "/" + node.epoch + "/" + slot,
+                k -> new ArrayList<>());
+        Object conflict = null;
+        for (Object t : taken) {
+            if (sameSigned(t, message)) {
+                return;
+            }
+            if (validlySigned(signer, t) && validlySigned(signer, message)) {
+                conflict = t;
+            }
+        }
+        if (taken.size() < MAX_TRACKED_PER_SLOT) {
+            taken.add(message);
+        }
+        if (conflict != null) {
+            equivocationsSeen.computeIfAbsent(slot, k -> new ArrayList<>()).add(new long[] {node.index, node.epoch});
+            equivocationHeights.put(slot, height);
+        }
+    }
+
+    private static boolean sameSigned(Object a, Object b) {
+        if (a instanceof Vote x && b instanceof Vote y) {
+            return java.util.Objects.equals(x.blockId(), y.blockId());
+        }
+        Proposal x = (Proposal) a;
+        Proposal y = (Proposal) b;
+        return x.validRound() == y.validRound() && x.block().id().equals(y.block().id());
+    }
+
+    private boolean validlySigned(int signer, Object m) {
+        byte[] signBytes = m instanceof Vote v ? v.signBytes(CHAIN_ID) : ((Proposal) m).signBytes(CHAIN_ID);
+        byte[] signature = m instanceof Vote v ? v.signature() : ((Proposal) m).signature();
+        return genesis.get(signer).publicKey().verify(signBytes, signature);
     }
 
     private void recordHonestVote(SimNode node, Vote v) {
@@ -586,6 +700,8 @@ public final class Simulation {
             }
             if (byzantine) {
                 actOnReceived(message);
+            } else {
+                observeEquivocation(this, message);
             }
             if (message instanceof Proposal p) {
                 engine.onProposal(p);
@@ -598,6 +714,8 @@ public final class Simulation {
                 }
             } else if (message instanceof WireCodec.CommittedBlock c) {
                 engine.onCommittedBlock(c.block(), c.certificate());
+            } else if (message instanceof Evidence e) {
+                engine.onEvidence(e);
             } else {
                 throw new IllegalStateException("unknown message " + message);
             }
@@ -612,7 +730,8 @@ public final class Simulation {
                     if (message instanceof Proposal p && p.block().bodyMatchesHeader()
                             && poisoned.add(p.height() + "/" + p.round() + "/" + p.block().id())) {
                         Proposal copy = new Proposal(p.height(), p.round(), p.validRound(),
-                                new Block(p.block().header(), List.of(), p.block().lastCommit()), p.proposerIndex(),
+                                new Block(p.block().header(), List.of(), p.block().lastCommit(),
+                                        p.block().evidence()), p.proposerIndex(),
                                 p.signature());
                         for (SimNode peer : nodes) {
                             send(index, peer.index, copy);
@@ -640,6 +759,9 @@ public final class Simulation {
             int peer = random.nextInt(nodes.size());
             for (Object m : engine.currentHeightMessages()) {
                 send(index, peer, m);
+            }
+            for (Evidence e : engine.pendingEvidence()) {
+                send(index, peer, e);
             }
             if (byzantine && scenario.byzantine() == Byzantine.REPLAYER && !seen.isEmpty()) {
                 Object[] old = seen.toArray();
@@ -678,6 +800,12 @@ public final class Simulation {
                         List.of(new CommitCertificate.Signature(Integer.MAX_VALUE, new byte[64])))));
                 out.add(new Proposal(b.height(), r, r, b, index, new byte[64]));
             }
+            // Evidence that must not verify: a forged signature, an unknown validator, one block twice (the codec's).
+            Vote mine = signedVote(VoteType.PREVOTE, h, r, some);
+            out.add(DuplicateVoteEvidence.of(mine, new Vote(VoteType.PREVOTE, h, r, null, index, new byte[64])));
+            out.add(DuplicateVoteEvidence.of(new Vote(VoteType.PREVOTE, h, r, some, Integer.MAX_VALUE, new byte[64]),
+                    new Vote(VoteType.PREVOTE, h, r, null, Integer.MAX_VALUE, new byte[64])));
+            out.add(new DuplicateVoteEvidence(mine, mine));
             return out;
         }
 
@@ -725,8 +853,10 @@ public final class Simulation {
         private Proposal retimedProposal(Proposal honest, long timeMillis) {
             BlockHeader h = honest.block().header();
             BlockHeader retimed = new BlockHeader(h.chainId(), h.height(), timeMillis, h.lastBlockId(),
-                    h.lastCommitHash(), h.txRoot(), h.appHash(), h.proposerAddress(), h.validatorSetHash(), h.txCount());
-            Block block = new Block(retimed, honest.block().txs(), honest.block().lastCommit());
+                    h.lastCommitHash(), h.txRoot(), h.evidenceHash(), h.appHash(), h.proposerAddress(),
+                    h.validatorSetHash(), h.txCount());
+            Block block = new Block(retimed, honest.block().txs(), honest.block().lastCommit(),
+                    honest.block().evidence());
             byte[] sig = key.sign(Proposal.signBytes(CHAIN_ID, honest.height(), honest.round(), honest.validRound(),
                     block.id()));
             return new Proposal(honest.height(), honest.round(), honest.validRound(), block, index, sig);
@@ -759,9 +889,9 @@ public final class Simulation {
             txs.add(("byzantine" + index + "=r" + honest.round()).getBytes(StandardCharsets.UTF_8));
             Hash root = invalid ? Hash.sha256(new byte[] {42}) : MerkleTree.root(txs);
             BlockHeader forged = new BlockHeader(h.chainId(), h.height(), h.timeMillis(), h.lastBlockId(),
-                    h.lastCommitHash(), root,
+                    h.lastCommitHash(), root, h.evidenceHash(),
                     h.appHash(), h.proposerAddress(), h.validatorSetHash(), txs.size());
-            Block block = new Block(forged, txs, honest.block().lastCommit());
+            Block block = new Block(forged, txs, honest.block().lastCommit(), honest.block().evidence());
             byte[] sig = key.sign(Proposal.signBytes(CHAIN_ID, honest.height(), honest.round(), honest.validRound(),
                     block.id()));
             return new Proposal(honest.height(), honest.round(), honest.validRound(), block, index, sig);
@@ -770,6 +900,13 @@ public final class Simulation {
         private Vote signedVote(VoteType type, long height, int round, Hash blockId) {
             return new Vote(type, height, round, blockId, index,
                     key.sign(Vote.signBytes(CHAIN_ID, type, height, round, blockId)));
+        }
+
+        @Override
+        public void broadcastEvidence(Evidence evidence) {
+            if (!byzantine || scenario.byzantine() != Byzantine.SILENT) {
+                nodes.forEach(peer -> send(index, peer.index, evidence));
+            }
         }
 
         @Override

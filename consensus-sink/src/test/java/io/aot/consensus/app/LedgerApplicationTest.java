@@ -14,6 +14,7 @@ import io.aot.avro.WalletProvider;
 import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.ledger.money.Asset;
 import io.aot.ledger.rules.Rate;
 import io.aot.ledger.state.Accounts;
@@ -45,7 +46,8 @@ class LedgerApplicationTest {
     }
 
     private static BlockHeader header(long h, List<byte[]> txs, Hash appHash) {
-        return new BlockHeader("c", h, 1000 * h, null, null, MerkleTree.root(txs), appHash, "a", Hash.ZERO, txs.size());
+        return new BlockHeader("c", h, 1000 * h, null, null, MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH, appHash, "a", Hash.ZERO, txs.size());
     }
 
     @Test

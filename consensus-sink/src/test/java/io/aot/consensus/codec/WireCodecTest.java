@@ -7,6 +7,7 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Vote;
@@ -26,6 +27,7 @@ class WireCodecTest {
         CommitCertificate last = new CommitCertificate(1, 0, Hash.sha256(new byte[] {1}),
                 List.of(new CommitCertificate.Signature(0, new byte[64])));
         return new Block(new BlockHeader("c", 2, 99, Hash.sha256(new byte[] {1}), null, MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH,
                 Hash.sha256(new byte[] {2}), "addr", Hash.sha256(new byte[] {3}), 2), txs, last);
     }
 
@@ -61,7 +63,8 @@ class WireCodecTest {
         assertThatThrownBy(() -> codec.decodeMessage(Arrays.copyOf(status, status.length + 1)))
                 .hasMessageContaining("trailing");
         byte[] hugeCount = new CanonicalWriter().u8(WireCodec.COMMITTED_BLOCK).string("c").i64(1).i64(1).u8(0).u8(0)
-                .hash(Hash.ZERO).hash(Hash.ZERO).string("a").hash(Hash.ZERO).i32(0).i32(Integer.MAX_VALUE).toByteArray();
+                .hash(Hash.ZERO).hash(Hash.ZERO).hash(Hash.ZERO).string("a").hash(Hash.ZERO).i32(0).i32(Integer.MAX_VALUE)
+                .toByteArray();
         assertThatThrownBy(() -> codec.decodeMessage(hugeCount)).hasMessageContaining("transaction count");
     }
 

@@ -8,6 +8,7 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
@@ -79,7 +80,7 @@ class BadInputTest {
     @Test
     void messagesOfTheNextHeightAreBufferedWithinAByteBound() {
         List<byte[]> txs = List.of(new byte[1 << 20]);
-        BlockHeader h = new BlockHeader(CHAIN, 2, 2000, null, null, MerkleTree.root(txs),
+        BlockHeader h = new BlockHeader(CHAIN, 2, 2000, null, null, MerkleTree.root(txs), Evidence.EMPTY_LIST_HASH,
                 new KeyValueApplication().lastAppHash(), validators.get(0).address(), validators.hash(), 1);
         Block big = new Block(h, txs, null);
         int proposals = (int) (TendermintEngine.MAX_FUTURE_MESSAGE_BYTES >> 20) + 10;
@@ -227,6 +228,7 @@ class BadInputTest {
         List<byte[]> txs = List.of("c=3".getBytes(StandardCharsets.UTF_8));
         CommitCertificate certificate = new CommitCertificate(1, 0, first.id(), lastCommit);
         BlockHeader h = new BlockHeader(CHAIN, 2, 2000, first.id(), certificate.hash(), MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH,
                 app.lastAppHash(), next.get(proposer).address(), next.hash(), txs.size());
         Block b = new Block(h, txs, certificate);
         return new Proposal(2, 0, -1, b, proposer, keys.get(proposer).sign(Proposal.signBytes(CHAIN, 2, 0, -1, b.id())));
@@ -240,7 +242,8 @@ class BadInputTest {
     private Block block(List<String> txs, boolean honestRoot) {
         List<byte[]> bytes = txs.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         Hash root = honestRoot ? MerkleTree.root(bytes) : Hash.sha256(new byte[] {7});
-        BlockHeader h = new BlockHeader(CHAIN, 1, 1000, null, null, root, new KeyValueApplication().lastAppHash(),
+        BlockHeader h = new BlockHeader(CHAIN, 1, 1000, null, null, root,
+                Evidence.EMPTY_LIST_HASH, new KeyValueApplication().lastAppHash(),
                 validators.get(0).address(), validators.hash(), bytes.size());
         return new Block(h, bytes, null);
     }

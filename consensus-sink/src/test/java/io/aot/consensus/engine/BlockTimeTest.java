@@ -7,6 +7,7 @@ import io.aot.consensus.crypto.Ed25519Keys.KeyPair;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
@@ -57,7 +58,7 @@ class BlockTimeTest {
             default -> NOW + Long.parseLong(offset);
         };
         List<byte[]> txs = List.of("a=1".getBytes(StandardCharsets.UTF_8));
-        BlockHeader h = new BlockHeader(CHAIN, 1, time, null, null, MerkleTree.root(txs),
+        BlockHeader h = new BlockHeader(CHAIN, 1, time, null, null, MerkleTree.root(txs), Evidence.EMPTY_LIST_HASH,
                 new KeyValueApplication().lastAppHash(), validators.get(proposer).address(), validators.hash(), 1);
         Block block = new Block(h, txs, null);
         engine.onProposal(new Proposal(1, 0, -1, block, proposer,

@@ -11,6 +11,9 @@ import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.DuplicateProposalEvidence;
+import io.aot.consensus.types.DuplicateVoteEvidence;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
@@ -70,11 +73,14 @@ class WireInputFuzzTest {
                 engine.onVote(v);
             } else if (back instanceof WireCodec.CommittedBlock c) {
                 engine.onCommittedBlock(c.block(), c.certificate());
+            } else if (back instanceof Evidence e) {
+                engine.onEvidence(e);
             }
         }
         assertThat(refused).as("extreme values refused by the codec").isPositive();
         assertThat(decoded).as("in-range values reach the engine").isPositive();
         assertThat(engine.height()).as("nothing here carries a quorum's signatures").isEqualTo(1);
+        assertThat(engine.evidenceSeen()).as("no evidence of one signer's two votes or proposals here").isZero();
     }
 
     private static void assertInRange(Object m) {
@@ -92,12 +98,23 @@ class WireInputFuzzTest {
         } else if (m instanceof WireCodec.CommittedBlock c) {
             assertThat(c.certificate().height()).isEqualTo(c.block().height());
             assertThat(c.block().header().timeMillis()).isNotNegative();
+        } else if (m instanceof DuplicateVoteEvidence e) {
+            assertInRange(e.voteA());
+            assertInRange(e.voteB());
+            assertThat(e.voteA().validatorIndex()).isEqualTo(e.voteB().validatorIndex());
+            assertThat(e.voteA().blockId()).isNotEqualTo(e.voteB().blockId());
+        } else if (m instanceof DuplicateProposalEvidence e) {
+            assertThat(e.height()).isPositive();
+            assertThat(e.round()).isNotNegative();
+            assertThat(e.proposerIndex()).isNotNegative();
+            assertThat(e.proposalA().validRound()).isBetween(-1, e.round() - 1);
+            assertThat(e.proposalB().validRound()).isBetween(-1, e.round() - 1);
         }
     }
 
     private Object randomMessage(List<KeyPair> keys, ValidatorSet validators) {
         KeyPair signer = keys.get(random.nextInt(keys.size()));
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(6)) {
             case 0 -> {
                 return new WireCodec.Status(anyLong());
             }
@@ -115,6 +132,23 @@ class WireInputFuzzTest {
                 return new Proposal(b.height(), r, vr, b, anyInt(),
                         signer.sign(Proposal.signBytes(CHAIN, b.height(), r, vr, b.id())));
             }
+            case 4 -> {
+                // Two votes of one signer; every field extreme, so most pairs are refused for their shape.
+                long h = random.nextBoolean() ? 1 : anyLong();
+                int r = random.nextBoolean() ? 0 : anyInt();
+                int index = random.nextBoolean() ? validators.indexOf(signer.publicKey()) : anyInt();
+                Hash id = random.nextBoolean() ? null : Hash.sha256(new byte[] {(byte) random.nextInt(2)});
+                Vote a = new Vote(VoteType.PREVOTE, h, r, id, index, signer.sign(new byte[] {2}));
+                Vote b = new Vote(VoteType.PREVOTE, random.nextBoolean() ? h : anyLong(), r, null,
+                        random.nextBoolean() ? index : anyInt(), new byte[64]);
+                return random.nextBoolean() ? DuplicateVoteEvidence.of(a, b) : new DuplicateVoteEvidence(a, b);
+            }
+            case 5 -> {
+                int r = anyInt();
+                return new DuplicateProposalEvidence(anyLong(), r, anyInt(),
+                        new DuplicateProposalEvidence.Signed(anyInt(), Hash.ZERO, new byte[64]),
+                        new DuplicateProposalEvidence.Signed(anyInt(), Hash.sha256(new byte[] {1}), new byte[64]));
+            }
             default -> {
                 Block b = block(validators);
                 List<CommitCertificate.Signature> sigs = new ArrayList<>();
@@ -131,7 +165,9 @@ class WireInputFuzzTest {
         List<byte[]> txs = List.of(("k=" + random.nextInt(10)).getBytes(StandardCharsets.UTF_8));
         long height = random.nextBoolean() ? 1 : anyLong();
         BlockHeader h = new BlockHeader(CHAIN, height, anyLong(), null, null, MerkleTree.root(txs),
-                new KeyValueApplication().lastAppHash(), validators.get(random.nextInt(4)).address(),
+
+                        Evidence.EMPTY_LIST_HASH, new KeyValueApplication().lastAppHash(),
+                        validators.get(random.nextInt(4)).address(),
                 validators.hash(), random.nextBoolean() ? txs.size() : anyInt());
         return new Block(h, txs, null);
     }

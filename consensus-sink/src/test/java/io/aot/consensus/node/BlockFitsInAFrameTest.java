@@ -11,6 +11,7 @@ import io.aot.consensus.engine.SynchronyParams;
 import io.aot.consensus.engine.TimeoutConfig;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Validator;
@@ -48,7 +49,7 @@ class BlockFitsInAFrameTest {
         assertThat(bytes).as("a full block of 4 KiB transactions").isGreaterThan(15L << 20);
         CommitCertificate widest = certificate(5, ValidatorSet.MAX_VALIDATORS);
         BlockHeader h = new BlockHeader(genesis.chainId(), 6, Long.MAX_VALUE, Hash.ZERO, widest.hash(),
-                MerkleTree.root(txs), Hash.ZERO, "p".repeat(64), one.hash(), txs.size());
+                MerkleTree.root(txs), Evidence.EMPTY_LIST_HASH, Hash.ZERO, "p".repeat(64), one.hash(), txs.size());
         Block block = new Block(h, txs, widest);
         WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
 

@@ -22,6 +22,7 @@ import io.aot.consensus.engine.TimeoutConfig;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
@@ -648,8 +649,8 @@ class ByzantinePeerIT {
         private static Block retimed(Block b, long timeMillis) {
             BlockHeader h = b.header();
             return new Block(new BlockHeader(h.chainId(), h.height(), timeMillis, h.lastBlockId(), h.lastCommitHash(),
-                    h.txRoot(), h.appHash(), h.proposerAddress(), h.validatorSetHash(), h.txCount()), b.txs(),
-                    b.lastCommit());
+                    h.txRoot(), h.evidenceHash(), h.appHash(), h.proposerAddress(), h.validatorSetHash(), h.txCount()),
+                    b.txs(), b.lastCommit(), b.evidence());
         }
 
         /**
@@ -669,8 +670,8 @@ class ByzantinePeerIT {
             }
             BlockHeader h = b.header();
             return new Block(new BlockHeader(h.chainId(), h.height(), h.timeMillis(), h.lastBlockId(),
-                    h.lastCommitHash(), MerkleTree.root(txs), h.appHash(), h.proposerAddress(), h.validatorSetHash(),
-                    txs.size()), txs, b.lastCommit());
+                    h.lastCommitHash(), MerkleTree.root(txs), h.evidenceHash(), h.appHash(), h.proposerAddress(),
+                    h.validatorSetHash(), txs.size()), txs, b.lastCommit(), b.evidence());
         }
 
         /** Signed again outside the signer guard: what only a faulty validator does. */

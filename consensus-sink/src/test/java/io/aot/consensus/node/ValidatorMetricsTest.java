@@ -13,6 +13,7 @@ import io.aot.consensus.storage.ConsensusWal;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.CommitCertificate;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
 import java.io.ByteArrayOutputStream;
@@ -193,7 +194,7 @@ class ValidatorMetricsTest {
             body.add(("k" + i + "=v").getBytes(StandardCharsets.UTF_8));
         }
         return new Block(new BlockHeader("aot-test", height, 99, Hash.sha256(new byte[] {1}), null,
-                MerkleTree.root(body), Hash.ZERO, "addr", Hash.ZERO, txs), body, null);
+                MerkleTree.root(body), Evidence.EMPTY_LIST_HASH, Hash.ZERO, "addr", Hash.ZERO, txs), body, null);
     }
 
     static String scrape(int port) throws Exception {

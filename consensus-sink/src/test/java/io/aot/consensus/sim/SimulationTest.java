@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the deterministic simulation over many seeds. Each seed derives its own scenario (validators, Byzantine
- * behaviour, network faults, crashes); each run checks agreement, validity, no honest double-sign and liveness after
- * GST. A failure prints the seed and the one-line command that replays it.
+ * behaviour, network faults, crashes); each run checks agreement, validity, no honest double-sign, liveness after
+ * GST, and that every equivocation honest validators saw ends in committed evidence. A failure prints the seed and the one-line command that replays it.
  */
 class SimulationTest {
 
@@ -25,6 +25,8 @@ class SimulationTest {
         long simulatedMs = 0;
         long reusedSignatures = 0;
         long refusedByzantineFrames = 0;
+        long equivocations = 0;
+        long evidence = 0;
         int worstRound = 0;
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
             Simulation.Result r = Simulation.run(seed);
@@ -36,15 +38,22 @@ class SimulationTest {
             simulatedMs += r.simulatedMs();
             reusedSignatures += r.lastCommitSignaturesReused();
             refusedByzantineFrames += r.byzantineMessagesRefused();
+            equivocations += r.equivocationsSeen();
+            evidence += r.evidenceCommitted();
             worstRound = Math.max(worstRound, r.worstRoundAfterGst());
         }
         System.out.printf("simulation: %d seeds from %d, %d failed, %d heights, %.0f s simulated, worst round after GST"
-                + " %d, %d Byzantine frames refused by the codec, %.1f s wall%n", SEEDS, FIRST_SEED, failures.size(),
-                heights, simulatedMs / 1000.0, worstRound, refusedByzantineFrames, (System.nanoTime() - t0) / 1e9);
+                + " %d, %d Byzantine frames refused by the codec, %d equivocations seen by honest validators, %d"
+                + " offences committed as evidence, %.1f s wall%n", SEEDS, FIRST_SEED, failures.size(), heights,
+                simulatedMs / 1000.0, worstRound, refusedByzantineFrames, equivocations, evidence,
+                (System.nanoTime() - t0) / 1e9);
         assertThat(failures).as(String.join("\n", failures)).isEmpty();
         // The invariants held while proposals' last commits were mostly accepted on signatures checked as votes.
         assertThat(reusedSignatures).as("last-commit signatures taken as checked").isPositive();
         assertThat(refusedByzantineFrames).as("malformed Byzantine frames reached the codec").isPositive();
+        // Equivocating validators were seen, and their evidence committed (every run checks each one seen is).
+        assertThat(equivocations).as("equivocations seen by honest validators").isPositive();
+        assertThat(evidence).as("offences committed as evidence").isPositive();
     }
 
     @Test

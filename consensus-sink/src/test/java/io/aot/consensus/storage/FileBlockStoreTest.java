@@ -8,6 +8,7 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ class FileBlockStoreTest {
     /** A block whose one transaction is {@code tx}: large ones make records longer than any fixed scan window. */
     private static Block block(long h, byte[] tx) {
         List<byte[]> txs = List.of(tx);
-        return new Block(new BlockHeader("c", h, h, null, null, MerkleTree.root(txs), Hash.ZERO, "a", Hash.ZERO, 1),
+        return new Block(new BlockHeader("c", h, h, null, null, MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH, Hash.ZERO, "a", Hash.ZERO, 1),
                 txs, null);
     }
 

@@ -9,6 +9,7 @@ import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.engine.SignerGuard;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.consensus.types.CommitCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ class ValidatorDataDirTest {
 
     private static Block block(long h) {
         List<byte[]> txs = List.of(("k" + h + "=v").getBytes(StandardCharsets.UTF_8));
-        return new Block(new BlockHeader("c", h, h, null, null, MerkleTree.root(txs), Hash.ZERO, "a", Hash.ZERO, 1),
+        return new Block(new BlockHeader("c", h, h, null, null, MerkleTree.root(txs),
+                Evidence.EMPTY_LIST_HASH, Hash.ZERO, "a", Hash.ZERO, 1),
                 txs, null);
     }
 

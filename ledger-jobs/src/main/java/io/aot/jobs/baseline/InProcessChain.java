@@ -8,6 +8,7 @@ import io.aot.consensus.crypto.Hash;
 import io.aot.consensus.crypto.MerkleTree;
 import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.types.BlockHeader;
+import io.aot.consensus.types.Evidence;
 import io.aot.ledger.state.LedgerGenesis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class InProcessChain {
         Hash appHashBefore = ledger.lastAppHash();
         // No certificate here: no votes, so no last commit either.
         BlockHeader header = new BlockHeader(chainId, next, nowMs, lastBlockId, null, MerkleTree.root(txs),
-                appHashBefore, PROPOSER, Hash.sha256(PROPOSER.getBytes(StandardCharsets.UTF_8)), txs.size());
+                Evidence.EMPTY_LIST_HASH, appHashBefore, PROPOSER, Hash.sha256(PROPOSER.getBytes(StandardCharsets.UTF_8)), txs.size());
         Application.BlockResult result = ledger.finalizeBlock(header, txs);
         ledger.commit();
         assert ledger.lastCommittedHeight() == next : "heights advance by one per block";
