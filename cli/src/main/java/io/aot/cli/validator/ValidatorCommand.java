@@ -75,6 +75,10 @@ public final class ValidatorCommand implements Callable<Integer> {
                 description = "node i serves Prometheus /metrics on base+i; 0 (default): no metrics_port.")
         int metricsBasePort;
 
+        @Option(names = "--tls", description = "Issue a consortium CA and a certificate per validator (DIR/nodeN/tls):"
+                + " mutual TLS between validators and TLS on the RPC ports.")
+        boolean tls;
+
         @Option(names = "--app", defaultValue = "ledger",
                 description = "ledger (the payment ledger, default) or kv (the engine's test application).")
         String app;
@@ -98,6 +102,9 @@ public final class ValidatorCommand implements Callable<Integer> {
                 return 2;
             }
             Testnet.Layout layout = Testnet.init(dir, validators, ports, chainId, TimeoutConfig.defaults(), ledger);
+            if (tls) {
+                Testnet.issueTls(layout);
+            }
             if (metricsBasePort > 0) {
                 for (int i = 0; i < validators; i++) {
                     Path home = layout.homes().get(i);
@@ -111,6 +118,9 @@ public final class ValidatorCommand implements Callable<Integer> {
                         : "") + ")");
             }
             System.out.println("  ingestion endorser key: " + layout.endorserKey());
+            if (tls) {
+                System.out.println("  TLS: consortium CA " + dir.resolve("consortium-ca.crt") + " (RPC clients: --tls-ca)");
+            }
             return 0;
         }
     }
@@ -130,6 +140,9 @@ public final class ValidatorCommand implements Callable<Integer> {
         @Option(names = "--rpc", required = true, description = "The validator's RPC address, host:port.")
         String rpc;
 
+        @Option(names = "--tls-ca", description = "The consortium CA (PEM) of a validator whose RPC port uses TLS.")
+        Path tlsCa;
+
         @Override
         public Integer call() {
             InetSocketAddress address;
@@ -141,7 +154,14 @@ public final class ValidatorCommand implements Callable<Integer> {
             }
             ValidatorStatus status;
             // The chain id signs batches only; a status request needs none.
-            try (ValidatorClient client = new ValidatorClient("", address, TIMEOUT)) {
+            javax.net.ssl.SSLContext tls;
+            try {
+                tls = tlsCa == null ? null : io.aot.consensus.node.NodeTls.clientContext(tlsCa);
+            } catch (IOException e) {
+                System.err.println("aot validator status: --tls-ca " + tlsCa + ": " + e.getMessage());
+                return 2;
+            }
+            try (ValidatorClient client = new ValidatorClient("", address, TIMEOUT, tls)) {
                 status = client.status();
             } catch (IOException e) {
                 System.err.println("aot validator status: no answer from " + rpc + ": " + e.getClass().getSimpleName()

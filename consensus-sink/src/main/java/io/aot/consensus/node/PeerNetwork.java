@@ -49,6 +49,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final ValidatorSet validators;
     private final int selfIndex;
     private final FrameHandler deliver;
+    private final javax.net.ssl.SSLContext tls;
     private final ServerSocket server;
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -59,15 +60,34 @@ public final class PeerNetwork implements AutoCloseable {
     private final java.util.concurrent.Semaphore inboundSlots;
     private volatile boolean closed;
 
+    /** Plain TCP: a consortium whose validators share a private network, and tests. */
     public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
             Map<Integer, InetSocketAddress> peers, FrameHandler deliver) throws IOException {
+        this(chainId, key, validators, listenPort, peers, deliver, null);
+    }
+
+    /**
+     * @param tls mutual TLS on every link ({@link NodeTls#context()}: this node's certificate, the consortium CA), or
+     *            null for plain TCP; the signed handshake runs inside either way
+     */
+    public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
+            Map<Integer, InetSocketAddress> peers, FrameHandler deliver, javax.net.ssl.SSLContext tls)
+            throws IOException {
+        this.tls = tls;
         this.chainId = chainId;
         this.key = key;
         this.validators = validators;
         this.selfIndex = validators.indexOf(key.publicKey());
         this.deliver = deliver;
         this.inboundSlots = new java.util.concurrent.Semaphore(maxInboundConnections(validators.size()));
-        this.server = new ServerSocket();
+        if (tls == null) {
+            this.server = new ServerSocket();
+        } else {
+            javax.net.ssl.SSLServerSocket secure = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
+                    .createServerSocket();
+            secure.setNeedClientAuth(true); // only machines with a consortium certificate reach the handshake
+            this.server = secure;
+        }
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(System.getProperty("aot.p2p.host", "127.0.0.1"), listenPort));
         Thread acceptor = new Thread(this::acceptLoop, "p2p-accept");
@@ -203,6 +223,8 @@ public final class PeerNetwork implements AutoCloseable {
             }
         } catch (Frames.FrameTooLargeException e) {
             count("frame-too-large");
+        } catch (javax.net.ssl.SSLException e) {
+            count("tls-refused"); // plain TCP, or a certificate not from the consortium CA
         } catch (IOException e) {
             // peer went away; it will dial again
         }
@@ -259,7 +281,7 @@ public final class PeerNetwork implements AutoCloseable {
         void run() {
             long backoff = 50;
             while (!closed) {
-                try (Socket socket = new Socket()) {
+                try (Socket socket = tls == null ? new Socket() : tls.getSocketFactory().createSocket()) {
                     socket.connect(address, HANDSHAKE_TIMEOUT_MS);
                     socket.setTcpNoDelay(true);
                     socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);

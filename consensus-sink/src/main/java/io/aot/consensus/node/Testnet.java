@@ -24,6 +24,14 @@ public final class Testnet {
     public record Layout(Path dir, String chainId, List<Path> homes, Path endorserKey, List<Integer> rpcPorts) {
     }
 
+    /**
+     * Turns on TLS for every validator of {@code layout}: a consortium CA of the testnet (its key in
+     * {@code dir/consortium-ca.key}, outside every home) and a certificate for each home ({@link NodeTls}).
+     */
+    public static void issueTls(Layout layout) throws IOException {
+        NodeTls.issueTestnet(layout.dir(), layout.homes());
+    }
+
     private Testnet() {
     }
 

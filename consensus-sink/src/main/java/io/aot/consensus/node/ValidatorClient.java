@@ -48,7 +48,7 @@ public final class ValidatorClient implements AutoCloseable {
 
     /** Connects within 5 s; answers may take any time (a subscription waits for blocks). */
     public ValidatorClient(String chainId, InetSocketAddress address) throws IOException {
-        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO);
+        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO, null);
     }
 
     /**
@@ -56,13 +56,22 @@ public final class ValidatorClient implements AutoCloseable {
      * throws {@link java.net.SocketTimeoutException}.
      */
     public ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration timeout) throws IOException {
-        this(chainId, address, timeout, timeout);
+        this(chainId, address, timeout, timeout, null);
+    }
+
+    /**
+     * As {@link #ValidatorClient(String, InetSocketAddress, java.time.Duration)}, over TLS to a validator whose RPC
+     * port uses it ({@link NodeTls}): {@code tls} trusts the consortium CA ({@link NodeTls#clientContext}).
+     */
+    public ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration timeout,
+            javax.net.ssl.SSLContext tls) throws IOException {
+        this(chainId, address, timeout, timeout, tls);
     }
 
     private ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration connectTimeout,
-            java.time.Duration answerTimeout) throws IOException {
+            java.time.Duration answerTimeout, javax.net.ssl.SSLContext tls) throws IOException {
         this.chainId = chainId;
-        this.socket = new Socket();
+        this.socket = tls == null ? new Socket() : tls.getSocketFactory().createSocket();
         try {
             socket.connect(address, Math.toIntExact(connectTimeout.toMillis()));
             socket.setSoTimeout(Math.toIntExact(answerTimeout.toMillis())); // 0: no bound

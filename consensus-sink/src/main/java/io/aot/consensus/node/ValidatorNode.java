@@ -126,9 +126,12 @@ public final class ValidatorNode implements AutoCloseable {
         EngineConfig engineConfig = engineConfig(genesis, config);
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
+        // TLS when home/tls holds the node's certificate, key and the consortium CA (NodeTls): peers mutual, RPC server.
+        javax.net.ssl.SSLContext tls = NodeTls.in(config.home()).isPresent()
+                ? NodeTls.in(config.home()).get().context() : null;
         this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),
-                this::onPeerFrame);
-        this.rpc = new ServerSocket();
+                this::onPeerFrame, tls);
+        this.rpc = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         rpc.setReuseAddress(true);
         // Loopback unless told otherwise (-Daot.rpc.host=0.0.0.0 in a container), like the p2p listener.
         InetAddress rpcHost = InetAddress.getByName(System.getProperty("aot.rpc.host",
