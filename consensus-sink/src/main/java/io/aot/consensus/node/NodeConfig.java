@@ -18,10 +18,21 @@ import java.util.TreeMap;
 /**
  * One validator's home folder: {@code genesis.properties}, {@code node.properties} (ports, peers, timeouts),
  * {@code key.properties} (the private key seed, owner-only), and {@code data/} (block store, signer state,
- * checkpoint).
+ * checkpoint, application snapshots).
+ *
+ * <p>{@code snapshot_every_heights} (default {@value #DEFAULT_SNAPSHOT_EVERY_HEIGHTS}): the application's state is
+ * snapshotted at every multiple of it (and at a clean shutdown), so a restart replays at most that many blocks.
  */
 public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetSocketAddress> peers,
-        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs) {
+        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs, long snapshotEveryHeights) {
+
+    public static final long DEFAULT_SNAPSHOT_EVERY_HEIGHTS = 1000;
+
+    public NodeConfig {
+        if (snapshotEveryHeights < 1) {
+            throw new IllegalArgumentException("snapshot_every_heights must be at least 1, got " + snapshotEveryHeights);
+        }
+    }
 
     public Path genesisFile() {
         return home.resolve("genesis.properties");
@@ -56,7 +67,8 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
         return new NodeConfig(home, Integer.parseInt(p.getProperty("p2p_port")), Integer.parseInt(p.getProperty("rpc_port")),
                 peers, t, Integer.parseInt(p.getProperty("max_block_txs", "10000")),
                 Integer.parseInt(p.getProperty("mempool_max_txs", "20000")),
-                Long.parseLong(p.getProperty("gossip_every_ms", "200")));
+                Long.parseLong(p.getProperty("gossip_every_ms", "200")),
+                Long.parseLong(p.getProperty("snapshot_every_heights", Long.toString(DEFAULT_SNAPSHOT_EVERY_HEIGHTS))));
     }
 
     public void write() throws IOException {
@@ -77,6 +89,7 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
         p.setProperty("max_block_txs", Integer.toString(maxBlockTxs));
         p.setProperty("mempool_max_txs", Integer.toString(mempoolMaxTxs));
         p.setProperty("gossip_every_ms", Long.toString(gossipEveryMs));
+        p.setProperty("snapshot_every_heights", Long.toString(snapshotEveryHeights));
         Files.createDirectories(home);
         try (Writer w = Files.newBufferedWriter(home.resolve("node.properties"), StandardCharsets.UTF_8)) {
             p.store(w, "AOT validator node");

@@ -72,7 +72,8 @@ public final class Testnet {
         for (int i = 0; i < validators; i++) {
             Path home = dir.resolve("node" + i);
             Files.createDirectories(home);
-            new NodeConfig(home, ports[2 * i], ports[2 * i + 1], peers, timeouts, 10_000, 20_000, 200).write();
+            new NodeConfig(home, ports[2 * i], ports[2 * i + 1], peers, timeouts, 10_000, 20_000, 200,
+                    NodeConfig.DEFAULT_SNAPSHOT_EVERY_HEIGHTS).write();
             genesis.write(home.resolve("genesis.properties"));
             if (ledger != null) {
                 io.aot.ledger.state.LedgerGenesisFile.write(ledger, home.resolve("ledger-genesis.properties"));

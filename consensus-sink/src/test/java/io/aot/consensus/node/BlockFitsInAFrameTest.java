@@ -36,7 +36,7 @@ class BlockFitsInAFrameTest {
         Genesis genesis = new Genesis("a-chain-id-of-sixty-four-bytes-".repeat(2), List.of(new Validator(
                 key.publicKey(), 1)), List.of("v"), List.of(), "kv", SynchronyParams.defaults());
         NodeConfig config = new NodeConfig(Path.of("unused"), 1, 2, Map.of(), TimeoutConfig.defaults(), 10_000, 1,
-                100);
+                100, NodeConfig.DEFAULT_SNAPSHOT_EVERY_HEIGHTS);
         EngineConfig engine = ValidatorNode.engineConfig(genesis, config);
 
         List<byte[]> txs = new ArrayList<>();
