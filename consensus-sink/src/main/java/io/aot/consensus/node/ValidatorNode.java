@@ -94,7 +94,7 @@ public final class ValidatorNode implements AutoCloseable {
     /** Submitted batches waiting for peers' confirmations, by endorsement signature. */
     private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Replication> awaitingReplication =
             new java.util.concurrent.ConcurrentHashMap<>();
-    /** Transaction results of the most recent heights (rebuilt by the replay at start), for followers. */
+    /** Transaction results of the most recent heights (rebuilt by the replay at start, above the restored snapshot). */
     private final java.util.TreeMap<Long, List<Application.TxResult>> resultsByHeight = new java.util.TreeMap<>();
     static final int MAX_RESULT_HEIGHTS = 100_000;
     private volatile long committedHeight;
@@ -116,9 +116,11 @@ public final class ValidatorNode implements AutoCloseable {
         this.store = data.blocks();
         this.checkpoints = data.checkpoints();
         this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
+        long restoreStartNs = System.nanoTime();
         AppSnapshots.Restored restored = AppSnapshots.restore(new FileSnapshotStore(config.dataDir()),
                 genesis.chainId(), store, state -> application(genesis, config, state), ValidatorNode::log);
         Application app = restored.app();
+        long restoreMs = (System.nanoTime() - restoreStartNs) / 1_000_000;
         this.snapshots = new AppSnapshots(new FileSnapshotStore(config.dataDir()), genesis.chainId(), app,
                 config.snapshotEveryHeights(), restored.height(), ValidatorNode::log);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
@@ -137,10 +139,11 @@ public final class ValidatorNode implements AutoCloseable {
         ConsensusCheckpoint checkpoint = checkpoints.load();
         List<Object> received = wal.load();
         post(() -> {
+            long startNs = System.nanoTime();
             engine.start(checkpoint, received);
-            log("restored application state at height " + restored.height() + (restored.snapshotHash() == null
-                    ? " (genesis)" : " (snapshot " + restored.snapshotHash() + ")") + ", replayed "
-                    + engine.replayedAtStart() + " blocks");
+            log("restored application state at height " + restored.height() + ", replayed " + engine.replayedAtStart()
+                    + " blocks (" + (restored.snapshotHash() == null ? "genesis" : "snapshot " + restored.snapshotHash())
+                    + "; restore " + restoreMs + " ms, replay " + (System.nanoTime() - startNs) / 1_000_000 + " ms)");
         });
         this.loop = new Thread(this::runLoop, "consensus-loop");
         loop.start();
