@@ -630,7 +630,6 @@ public final class ValidatorNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        timers.shutdownNow();
         network.close();
         rpc.close();
         try {
@@ -638,6 +637,9 @@ public final class ValidatorNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the loop: an event still running would schedule a timeout on stopped timers, be refused, and the
+        // loop's failure handler would halt the JVM before the shutdown snapshot below.
+        timers.shutdownNow();
         snapshots.close(!loop.isAlive()); // the state at the last height: a clean restart replays nothing
         wal.close();
         data.close();

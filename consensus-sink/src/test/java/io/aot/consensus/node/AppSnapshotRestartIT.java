@@ -132,7 +132,10 @@ class AppSnapshotRestartIT {
         awaitHeights(new int[] {0, 1, 2, 3}, height(0) + 3);
 
         // D: without snapshots, what every restart did before: the whole chain into the application.
-        nodes[3].stop(Duration.ofSeconds(20));
+        ChildProcess stopped = nodes[3];
+        stopped.stop(Duration.ofSeconds(20));
+        assertThat(snapshots(3).files().get(0)).as("a clean stop writes a snapshot at the last height; log:%n%s",
+                stopped.logTail(40)).isNotEqualTo(files.get(0));
         long lastHeight = snapshots(3).read(snapshots(3).files().get(0)).height();
         for (Path f : snapshots(3).files()) {
             Files.delete(f);
