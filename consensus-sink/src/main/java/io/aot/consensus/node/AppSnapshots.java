@@ -7,12 +7,12 @@ import io.aot.consensus.storage.FileSnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * must carry. A snapshot at the block store's height has no such header yet: its own hash (the checksum) is what
  * vouches for it, as for the block store's last record, and the next block this validator takes part in checks it.
  */
-final class AppSnapshots implements AutoCloseable {
+final class AppSnapshots {
 
     /** Builds the application from a snapshot's state, or from genesis when given null. */
     interface Factory {
@@ -174,10 +174,5 @@ final class AppSnapshots implements AutoCloseable {
             write(height, app.lastAppHash(), app.snapshot());
             lastSnapshotHeight = height;
         }
-    }
-
-    @Override
-    public void close() {
-        close(false);
     }
 }
