@@ -41,6 +41,14 @@ public interface Application {
     /** Height of the last committed block, 0 before any: on restart the engine replays the stored blocks above it. */
     long lastCommittedHeight();
 
+    /**
+     * The committed state at {@link #lastCommittedHeight} as canonical bytes (ABCI's snapshot, in one chunk): the same
+     * state gives the same bytes on every validator, and the application's restore (a static {@code restore} beside
+     * its constructor) rebuilds it, so a restart replays only the blocks after it. Not the state of a block finalized
+     * but not committed. Call from the thread that drives the application.
+     */
+    byte[] snapshot();
+
     /** Result of {@link #checkTx}. */
     record TxCheck(boolean accepted, String code) {
         public static final TxCheck OK = new TxCheck(true, "OK");

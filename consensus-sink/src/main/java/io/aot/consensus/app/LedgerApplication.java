@@ -18,8 +18,21 @@ public final class LedgerApplication implements Application {
     private final int maxTxBytes;
 
     public LedgerApplication(LedgerGenesis genesis, int maxTxBytes) {
-        this.ledger = new LedgerStateMachine(genesis);
+        this(new LedgerStateMachine(genesis), maxTxBytes);
+    }
+
+    private LedgerApplication(LedgerStateMachine ledger, int maxTxBytes) {
+        this.ledger = ledger;
         this.maxTxBytes = maxTxBytes;
+    }
+
+    /**
+     * The ledger at a snapshot's height ({@link #snapshot}), over the same genesis.
+     *
+     * @throws IllegalArgumentException if the bytes are not a canonical ledger snapshot (says why)
+     */
+    public static LedgerApplication restore(LedgerGenesis genesis, int maxTxBytes, byte[] snapshot) {
+        return new LedgerApplication(LedgerStateMachine.restore(genesis, snapshot), maxTxBytes);
     }
 
     @Override
@@ -94,6 +107,12 @@ public final class LedgerApplication implements Application {
     @Override
     public long lastCommittedHeight() {
         return ledger.height();
+    }
+
+    /** {@link LedgerStateMachine#snapshot}: balances, payment records, results by transaction id, app hash, height. */
+    @Override
+    public byte[] snapshot() {
+        return ledger.snapshot();
     }
 
     /** Read access for queries and tests. */

@@ -93,6 +93,8 @@ public final class TendermintEngine {
     private long futureMessageBytes;
     private final List<Vote> ownVotes = new ArrayList<>();
     private long evidenceCount;
+    /** Stored blocks {@link #start} executed in the application: those above the height it was restored at. */
+    private long replayedAtStart;
     /** Replaying the consensus WAL at start: those messages are logged already. */
     private boolean replaying;
 
@@ -115,15 +117,21 @@ public final class TendermintEngine {
         this.evidencePool = new EvidencePool(config.evidence());
     }
 
+    /** Stored blocks that {@link #start} executed in the application (0 before it ran). */
+    public long replayedAtStart() {
+        return replayedAtStart;
+    }
+
     /** {@link #start(ConsensusCheckpoint, List)} with an empty consensus WAL. */
     public void start(ConsensusCheckpoint checkpoint) {
         start(checkpoint, List.of());
     }
 
     /**
-     * Replays stored blocks the application has not committed, then starts the next height: at the checkpoint's round
-     * and lock if it belongs to that height (a restart), else at round 0. Then replays {@code wal}, the peers' proposals
-     * and votes this validator had taken for that height before it stopped (CometBFT's consensus WAL): each goes
+     * Replays stored blocks the application has not committed (all from genesis; only those above its height when it
+     * was restored from a snapshot, the blocks below are not even read), then starts the next height: at the
+     * checkpoint's round and lock if it belongs to that height (a restart), else at round 0. Then replays
+     * {@code wal}, the peers' proposals and votes this validator had taken for that height before it stopped (CometBFT's consensus WAL): each goes
      * through the same checks as on arrival, and messages of other heights are ignored.
      */
     public void start(ConsensusCheckpoint checkpoint, List<Object> wal) {
@@ -132,9 +140,16 @@ public final class TendermintEngine {
             throw new IllegalStateException("application is at height " + app.lastCommittedHeight()
                     + " but the block store only at " + stored);
         }
+        long restored = app.lastCommittedHeight();
         for (long h = 1; h <= stored; h++) {
+            if (h < restored) {
+                // The application's state (a snapshot) covers this block: only the proposer priorities move on.
+                lastValidators = validators;
+                validators = validators.forNextHeight();
+                continue;
+            }
             BlockStore.Entry e = store.load(h);
-            if (h > app.lastCommittedHeight()) {
+            if (h > restored) {
                 if (!e.block().header().appHash().equals(app.lastAppHash())) {
                     throw new IllegalStateException("replay diverged at height " + h + ": app hash "
                             + app.lastAppHash() + ", block says " + e.block().header().appHash());
@@ -142,6 +157,7 @@ public final class TendermintEngine {
                 Application.BlockResult replayed = app.finalizeBlock(e.block().header(), e.block().txs());
                 app.commit();
                 ctx.txResults(h, replayed.txResults());
+                replayedAtStart++;
             }
             advanceChain(e.block(), e.certificate());
         }

@@ -18,28 +18,44 @@ import java.util.TreeMap;
 /**
  * One validator's home folder: {@code genesis.properties}, {@code node.properties} (ports, peers, timeouts),
  * {@code key.properties} (the private key seed, owner-only), and {@code data/} (block store, signer state,
- * checkpoint).
+ * checkpoint, application snapshots).
+ *
+ * <p>{@code snapshot_every_heights} (default {@value #DEFAULT_SNAPSHOT_EVERY_HEIGHTS}): the application's state is
+ * snapshotted at every multiple of it (and at a clean shutdown), so a restart replays at most that many blocks.
  *
  * @param metricsPort the Prometheus {@code /metrics} port ({@code metrics_port}), on the RPC port's address
  *                    (loopback unless {@code -Daot.rpc.host}); 0 (the default) serves no metrics
  */
 public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetSocketAddress> peers,
-        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs, int metricsPort) {
+        TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs, int metricsPort,
+        long snapshotEveryHeights) {
+
+    public static final long DEFAULT_SNAPSHOT_EVERY_HEIGHTS = 1000;
 
     public NodeConfig {
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("metrics_port must be 0 (off) or a TCP port, got " + metricsPort);
         }
+        if (snapshotEveryHeights < 1) {
+            throw new IllegalArgumentException("snapshot_every_heights must be at least 1, got " + snapshotEveryHeights);
+        }
     }
 
-    /** Without metrics ({@code metrics_port} 0). */
+    /** Without metrics ({@code metrics_port} 0), snapshots every {@value #DEFAULT_SNAPSHOT_EVERY_HEIGHTS} heights. */
     public NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetSocketAddress> peers,
             TimeoutConfig timeouts, int maxBlockTxs, int mempoolMaxTxs, long gossipEveryMs) {
-        this(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, 0);
+        this(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, 0,
+                DEFAULT_SNAPSHOT_EVERY_HEIGHTS);
     }
 
     public NodeConfig withMetricsPort(int port) {
-        return new NodeConfig(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, port);
+        return new NodeConfig(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs, port,
+                snapshotEveryHeights);
+    }
+
+    public NodeConfig withSnapshotEveryHeights(long heights) {
+        return new NodeConfig(home, p2pPort, rpcPort, peers, timeouts, maxBlockTxs, mempoolMaxTxs, gossipEveryMs,
+                metricsPort, heights);
     }
 
     public Path genesisFile() {
@@ -76,7 +92,8 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
                 peers, t, Integer.parseInt(p.getProperty("max_block_txs", "10000")),
                 Integer.parseInt(p.getProperty("mempool_max_txs", "20000")),
                 Long.parseLong(p.getProperty("gossip_every_ms", "200")),
-                Integer.parseInt(p.getProperty("metrics_port", "0")));
+                Integer.parseInt(p.getProperty("metrics_port", "0")),
+                Long.parseLong(p.getProperty("snapshot_every_heights", Long.toString(DEFAULT_SNAPSHOT_EVERY_HEIGHTS))));
     }
 
     public void write() throws IOException {
@@ -98,6 +115,7 @@ public record NodeConfig(Path home, int p2pPort, int rpcPort, Map<Integer, InetS
         p.setProperty("mempool_max_txs", Integer.toString(mempoolMaxTxs));
         p.setProperty("gossip_every_ms", Long.toString(gossipEveryMs));
         p.setProperty("metrics_port", Integer.toString(metricsPort));
+        p.setProperty("snapshot_every_heights", Long.toString(snapshotEveryHeights));
         Files.createDirectories(home);
         try (Writer w = Files.newBufferedWriter(home.resolve("node.properties"), StandardCharsets.UTF_8)) {
             p.store(w, "AOT validator node");

@@ -19,6 +19,7 @@ import io.aot.consensus.mempool.Mempool;
 import io.aot.consensus.storage.ConsensusWal;
 import io.aot.consensus.storage.FileBlockStore;
 import io.aot.consensus.storage.FileCheckpointStore;
+import io.aot.consensus.storage.FileSnapshotStore;
 import io.aot.consensus.storage.ValidatorDataDir;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
@@ -74,6 +75,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final FileBlockStore store;
     private final FileCheckpointStore checkpoints;
     private final ConsensusWal wal;
+    private final AppSnapshots snapshots;
     private final Mempool mempool;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
     private final java.util.concurrent.Semaphore eventKiB = new java.util.concurrent.Semaphore(EVENT_QUEUE_KIB);
@@ -96,7 +98,7 @@ public final class ValidatorNode implements AutoCloseable {
     /** Submitted batches waiting for peers' confirmations, by endorsement signature. */
     private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Replication> awaitingReplication =
             new java.util.concurrent.ConcurrentHashMap<>();
-    /** Transaction results of the most recent heights (rebuilt by the replay at start), for followers. */
+    /** Transaction results of the most recent heights (rebuilt by the replay at start, above the restored snapshot). */
     private final java.util.TreeMap<Long, List<Application.TxResult>> resultsByHeight = new java.util.TreeMap<>();
     static final int MAX_RESULT_HEIGHTS = 100_000;
     private volatile long committedHeight;
@@ -120,7 +122,13 @@ public final class ValidatorNode implements AutoCloseable {
         this.store = data.blocks();
         this.checkpoints = data.checkpoints();
         this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
-        Application app = application(genesis, config);
+        long restoreStartNs = System.nanoTime();
+        AppSnapshots.Restored restored = AppSnapshots.restore(new FileSnapshotStore(config.dataDir()),
+                genesis.chainId(), store, state -> application(genesis, config, state), ValidatorNode::log);
+        Application app = restored.app();
+        long restoreMs = (System.nanoTime() - restoreStartNs) / 1_000_000;
+        this.snapshots = new AppSnapshots(new FileSnapshotStore(config.dataDir()), genesis.chainId(), app,
+                config.snapshotEveryHeights(), restored.height(), ValidatorNode::log);
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, data.signer());
         EngineConfig engineConfig = engineConfig(genesis, config);
@@ -145,7 +153,13 @@ public final class ValidatorNode implements AutoCloseable {
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
         List<Object> received = wal.load();
-        post(() -> engine.start(checkpoint, received));
+        post(() -> {
+            long startNs = System.nanoTime();
+            engine.start(checkpoint, received);
+            log("restored application state at height " + restored.height() + ", replayed " + engine.replayedAtStart()
+                    + " blocks (" + (restored.snapshotHash() == null ? "genesis" : "snapshot " + restored.snapshotHash())
+                    + "; restore " + restoreMs + " ms, replay " + (System.nanoTime() - startNs) / 1_000_000 + " ms)");
+        });
         this.loop = new Thread(this::runLoop, "consensus-loop");
         loop.start();
         timers.scheduleWithFixedDelay(() -> post(this::gossip), config.gossipEveryMs(), config.gossipEveryMs(),
@@ -166,14 +180,25 @@ public final class ValidatorNode implements AutoCloseable {
                 genesis.synchrony());
     }
 
-    /** The genesis names the application: {@code ledger} (with ledger-genesis.properties) or {@code kv} (tests). */
-    static Application application(Genesis genesis, NodeConfig config) throws IOException {
+    /**
+     * The genesis names the application: {@code ledger} (with ledger-genesis.properties) or {@code kv} (tests); at
+     * its genesis state, or restored from a snapshot's {@code appState} when not null.
+     *
+     * @throws IllegalArgumentException if {@code appState} is not a snapshot of that application
+     */
+    static Application application(Genesis genesis, NodeConfig config, byte[] appState) throws IOException {
         if (genesis.initialAppState().startsWith("ledger")) {
-            return new io.aot.consensus.app.LedgerApplication(
-                    io.aot.ledger.state.LedgerGenesisFile.read(config.home().resolve("ledger-genesis.properties")),
-                    64 * 1024);
+            io.aot.ledger.state.LedgerGenesis ledger =
+                    io.aot.ledger.state.LedgerGenesisFile.read(config.home().resolve("ledger-genesis.properties"));
+            return appState == null ? new io.aot.consensus.app.LedgerApplication(ledger, 64 * 1024)
+                    : io.aot.consensus.app.LedgerApplication.restore(ledger, 64 * 1024, appState);
         }
-        return new KeyValueApplication();
+        return appState == null ? new KeyValueApplication() : KeyValueApplication.restore(appState);
+    }
+
+    private static void log(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 
     public int selfIndex() {
@@ -389,6 +414,7 @@ public final class ValidatorNode implements AutoCloseable {
         public void committed(Block block, CommitCertificate certificate) {
             CrashPoints.hit("after-block-commit");
             wal.reset();
+            snapshots.committed();
             mempool.update(block.txs());
             committedTxs.addAndGet(block.txs().size());
             metrics.decided(block, certificate);
@@ -674,7 +700,6 @@ public final class ValidatorNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        timers.shutdownNow();
         network.close();
         rpc.close();
         metrics.close();
@@ -683,6 +708,10 @@ public final class ValidatorNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the loop: an event still running would schedule a timeout on stopped timers, be refused, and the
+        // loop's failure handler would halt the JVM before the shutdown snapshot below.
+        timers.shutdownNow();
+        snapshots.close(!loop.isAlive()); // the state at the last height: a clean restart replays nothing
         wal.close();
         data.close();
     }

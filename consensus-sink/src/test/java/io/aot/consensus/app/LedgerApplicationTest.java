@@ -40,7 +40,7 @@ class LedgerApplicationTest {
                 .setSignature(ByteBuffer.wrap(new byte[64])).build());
     }
 
-    private static LedgerApplication app() {
+    static LedgerApplication app() {
         return new LedgerApplication(new LedgerGenesis(Map.of(), Map.of(), Map.of(), List.of(), Rate.of(1, 1),
                 Rate.of(1, 1)), 64 * 1024);
     }
@@ -76,5 +76,33 @@ class LedgerApplicationTest {
         Hash ha = a.finalizeBlock(header(1, txs, a.lastAppHash()), txs).appHash();
         Hash hb = b.finalizeBlock(header(1, txs, b.lastAppHash()), txs).appHash();
         assertThat(ha).isEqualTo(hb);
+    }
+
+    /** What production restarts from: the ledger behind the application interface, through its snapshot bytes. */
+    @Test
+    void aRestoredLedgerApplicationAnswersLaterBlocksAsTheOriginal() {
+        LedgerApplication original = app();
+        for (int h = 1; h <= 5; h++) {
+            List<byte[]> txs = List.of(card("p" + h, 1_000L * h), card("p" + (h - 1), 10));
+            original.finalizeBlock(header(h, txs, original.lastAppHash()), txs);
+            original.commit();
+        }
+        byte[] snapshot = original.snapshot();
+        LedgerApplication restored = LedgerApplication.restore(new LedgerGenesis(Map.of(), Map.of(), Map.of(),
+                List.of(), Rate.of(1, 1), Rate.of(1, 1)), 64 * 1024, snapshot);
+        assertThat(restored.lastCommittedHeight()).isEqualTo(5);
+        assertThat(restored.lastAppHash()).isEqualTo(original.lastAppHash());
+        assertThat(restored.snapshot()).isEqualTo(snapshot);
+
+        List<byte[]> later = List.of(card("p5", 1), card("p6", 6_000), card("p3", 3));
+        Application.BlockResult a = original.finalizeBlock(header(6, later, original.lastAppHash()), later);
+        Application.BlockResult b = restored.finalizeBlock(header(6, later, restored.lastAppHash()), later);
+        assertThat(b.txResults()).isEqualTo(a.txResults());
+        assertThat(a.txResults()).extracting(Application.TxResult::code).containsExactly("DUPLICATE_TX", "OK",
+                "DUPLICATE_TX");
+        assertThat(b.appHash()).isEqualTo(a.appHash());
+        original.commit();
+        restored.commit();
+        assertThat(restored.ledger().balances()).isEqualTo(original.ledger().balances());
     }
 }

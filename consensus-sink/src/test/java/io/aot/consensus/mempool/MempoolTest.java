@@ -213,5 +213,10 @@ class MempoolTest {
         public long lastCommittedHeight() {
             return 0;
         }
+
+        @Override
+        public byte[] snapshot() {
+            throw new UnsupportedOperationException("the mempool tests take no snapshots");
+        }
     }
 }

@@ -142,10 +142,15 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
                 }
                 while (!closed && !(settings.bounded() && next > settings.stopAfterHeight())) {
                     WireCodec.CommittedBlock c = client.block(next);
-                    List<Application.TxResult> results = c == null ? null : client.results(next);
-                    if (c == null || results == null) {
+                    if (c == null) { // not committed yet
                         Thread.sleep(settings.pollEvery().toMillis());
                         continue;
+                    }
+                    List<Application.TxResult> results = client.results(next);
+                    if (results == null) {
+                        // Committed but its results are not kept there: a validator restored from an application
+                        // snapshot above this height has none below it. Waiting on it would stall for good.
+                        throw new ResultsNotKeptException(next);
                     }
                     String why = verify(c, next, previousId);
                     if (why == null && results.size() != c.block().txs().size()) {
@@ -169,6 +174,13 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
                 validator = (validator + 1) % settings.validatorHostPorts().size();
                 failovers.inc();
                 sleep(backoffMs);
+            } catch (ResultsNotKeptException e) {
+                LOG.info("validator {} holds block {} but not its results (restored from a snapshot above it);"
+                        + " trying the next validator", hostPort, e.height);
+                validator = (validator + 1) % settings.validatorHostPorts().size();
+                failovers.inc();
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
             } catch (IOException e) {
                 LOG.info("validator {} unreachable ({}); trying the next validator", hostPort, e.toString());
                 validator = (validator + 1) % settings.validatorHostPorts().size();
@@ -224,6 +236,17 @@ final class BlockSourceReader implements SourceReader<CommittedTx, ChainSplit> {
         if (fetcher != null) {
             fetcher.interrupt();
             fetcher.join(5_000);
+        }
+    }
+
+    /** A validator that holds a committed block but not its transaction results: another validator may. */
+    private static final class ResultsNotKeptException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final long height;
+
+        ResultsNotKeptException(long height) {
+            super("no results for block " + height);
+            this.height = height;
         }
     }
 

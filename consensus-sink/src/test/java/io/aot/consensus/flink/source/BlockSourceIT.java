@@ -126,6 +126,20 @@ class BlockSourceIT {
         }
     }
 
+    /**
+     * A validator restored from an application snapshot holds the blocks below it but not their results (they are
+     * rebuilt only by replaying blocks, AppSnapshotRestartIT): the reader must take them from another validator.
+     * Before, it waited on that validator for good.
+     */
+    @Test
+    void resultsThatAValidatorDoesNotKeepAreReadFromAnother() throws Exception {
+        try (ByzantineRpc restored = new ByzantineRpc(h -> h)) {
+            restored.resultsKeptFrom = 6;
+            assertThat(emittedHeights(restored, 1, 8)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+            assertThat(restored.resultsRefused.get()).as("it was asked and had none").isPositive();
+        }
+    }
+
     /** The client's block stream (SUBSCRIBE) refuses a stream that jumps or repeats before the block is consumed. */
     @Test
     void aSubscriptionThatJumpsOrRepeatsIsRefused() throws Exception {
@@ -177,6 +191,9 @@ class BlockSourceIT {
         private final List<Long> subscription = new CopyOnWriteArrayList<>();
         private final List<Socket> connections = new CopyOnWriteArrayList<>();
         private final AtomicInteger lies = new AtomicInteger();
+        /** GET_RESULTS below this height is answered "not kept", as by a validator restored from a snapshot there. */
+        private volatile long resultsKeptFrom = 1;
+        private final AtomicInteger resultsRefused = new AtomicInteger();
         private final Thread acceptor;
 
         ByzantineRpc(LongUnaryOperator served) throws IOException {
@@ -234,6 +251,9 @@ class BlockSourceIT {
                         }
                         out.flush();
                         return;
+                    } else if (type == RpcProtocol.GET_RESULTS && r.i64() < resultsKeptFrom) {
+                        resultsRefused.incrementAndGet();
+                        Frames.write(out, new CanonicalWriter().bool(false).toByteArray());
                     } else {
                         Frames.write(relayOut, request);
                         relayOut.flush();
