@@ -88,8 +88,8 @@ class ByzantinePeerIT {
     private static final Duration ATTACK_WAIT = Duration.ofSeconds(60);
     /** ValidatorMain prints a status line every 5 s; counters are cumulative, so the next line after the attack. */
     private static final Duration STATUS_WAIT = Duration.ofSeconds(12);
-    /** 20 frames of 16 MiB: more than the 256 MiB heap the validator processes run with. */
-    private static final int HELD_CONNECTIONS_PER_KIND = 20;
+    /** Connections held open per kind: 2 x 4 x 16 MiB announced is the whole 128 MiB heap of the validator processes. */
+    private static final int HELD_CONNECTIONS_PER_KIND = 4; // within the honest validators' inbound-connection bound
     private static final Pattern COUNTER = Pattern.compile("([a-z][a-z-]*)=(\\d+)");
 
     @TempDir
@@ -266,7 +266,7 @@ class ByzantinePeerIT {
                 .toList();
         return ChildJvm.named("validator" + i)
                 .classpath(cp)
-                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC")
+                .jvmArgs("-Xmx128m", "-XX:+UseSerialGC")
                 .mainClass(ValidatorMain.class.getName())
                 .args("--home", layout.homes().get(i).toString())
                 .workDir(layout.homes().get(i), false)
