@@ -41,6 +41,11 @@ public final class SignerGuard {
         this.last = store.load();
     }
 
+    /** What this validator signed last (durable), or null: at a restart, the vote it may not have sent yet. */
+    public LastSigned lastSigned() {
+        return last;
+    }
+
     /** The signature, or null if signing would conflict with what was signed before. */
     public byte[] sign(long height, int round, int step, byte[] signBytes) {
         if (last != null) {

@@ -169,16 +169,12 @@ public final class TendermintEngine {
             validValue = checkpoint.validBlock();
             for (Vote v : checkpoint.ownVotes()) {
                 if (v.height() == height) {
-                    ownVotes.add(v);
-                    (v.type() == VoteType.PREVOTE ? prevotes : precommits)
-                            .computeIfAbsent(v.round(), r -> new VoteSet(validators)).add(v, false);
-                    senders(v.round()).set(selfIndex);
+                    restoreOwnVote(v);
                 }
             }
-            startRound(checkpoint.round());
-        } else {
-            startRound(0);
         }
+        restoreLastSignedVote();
+        startRound(checkpoint != null && checkpoint.height() == height ? checkpoint.round() : 0);
         replaying = true;
         try {
             for (Object m : wal) {
@@ -190,6 +186,32 @@ public final class TendermintEngine {
             }
         } finally {
             replaying = false;
+        }
+    }
+
+    private void restoreOwnVote(Vote v) {
+        ownVotes.add(v);
+        (v.type() == VoteType.PREVOTE ? prevotes : precommits)
+                .computeIfAbsent(v.round(), r -> new VoteSet(validators)).add(v, false);
+        senders(v.round()).set(selfIndex);
+    }
+
+    /**
+     * A crash between signing a vote and persisting the checkpoint (which precedes sending it) leaves the vote in the
+     * signer state only. The guard refuses any other vote for that step, so unless the vote itself is recovered this
+     * validator can never vote in that round again, and when the round needs every honest vote the chain stalls for
+     * good (found by the simulation's crashes at durable steps). The signer state holds the exact bytes and signature:
+     * the vote is restored and re-gossiped as it was signed.
+     */
+    private void restoreLastSignedVote() {
+        SignerGuard.LastSigned last = signer == null ? null : signer.lastSigned();
+        if (last == null || last.height() != height) {
+            return;
+        }
+        Vote v = Vote.fromSignBytes(config.chainId(), last.signBytes(), selfIndex, last.signature());
+        if (v != null && v.height() == height && v.round() <= round + config.maxRoundsAhead()
+                && ownVotes.stream().noneMatch(o -> o.type() == v.type() && o.round() == v.round())) {
+            restoreOwnVote(v);
         }
     }
 

@@ -80,7 +80,7 @@ public final class Simulation {
     }
 
     /** A fault injected before GST. */
-    sealed interface Fault permits Isolate, SplitHalves, OneWay, CrashRestart {
+    sealed interface Fault permits Isolate, SplitHalves, OneWay, CrashRestart, CrashInPersist {
         long from();
 
         long until();
@@ -104,13 +104,21 @@ public final class Simulation {
     }
 
     /**
+     * A crash at a durable step: at the first checkpoint the node persists from {@code from} on (the moment before an
+     * own message leaves), it dies, with the checkpoint saved ({@code afterSave}) or not, losing whatever of its
+     * consensus WAL was not synced yet; it restarts {@code until - from} later.
+     */
+    record CrashInPersist(int node, long from, long until, boolean afterSave) implements Fault {
+    }
+
+    /**
      * One run's parameters, all derived from the seed. {@code powers}: each validator's voting power, by index;
      * Byzantine validators are the highest indexes and hold less than a third of the total. {@code skewMs}: each
      * validator's clock offset (honest ones within half the PBTS precision, so any two within the precision).
      */
     public record Scenario(long seed, int validators, long[] powers, int byzantineCount, Byzantine byzantine,
             double dropRate, double duplicateRate, long minDelayMs, long maxDelayMs, List<Fault> faults, long gstMs,
-            long[] skewMs, long targetHeight, long livenessBoundMs) {
+            long[] skewMs, long[] driftPpm, long targetHeight, long livenessBoundMs) {
 
         public static Scenario fromSeed(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
@@ -165,12 +173,20 @@ public final class Simulation {
                     faults.add(new CrashRestart(node, from, from + 500 + r.nextInt(4_000)));
                 }
             }
+            for (int i = 0, crashes = r.nextInt(3); i < crashes; i++) { // at durable steps, before GST
+                long from = r.nextInt((int) gst);
+                faults.add(new CrashInPersist(r.nextInt(n), from, from + 200 + r.nextInt(3_000), r.nextBoolean()));
+            }
+            // Clocks: an offset and a drift, so that any two honest clocks stay within the PBTS precision for the
+            // whole run (2 x 200 ms + 2 x 100 ppm of at most 130 s = 426 ms < 500 ms).
             long[] skew = new long[n];
+            long[] driftPpm = new long[n];
             for (int i = 0; i < n; i++) {
-                skew[i] = r.nextLong(SIM_SYNCHRONY.precisionMs() + 1) - SIM_SYNCHRONY.precisionMs() / 2;
+                skew[i] = r.nextLong(401) - 200;
+                driftPpm[i] = r.nextLong(201) - 100;
             }
             return new Scenario(seed, n, powers, byzantineCount, behaviour, r.nextDouble() * 0.3, r.nextDouble() * 0.2,
-                    minDelay, maxDelay, List.copyOf(faults), gst, skew, 6, 120_000);
+                    minDelay, maxDelay, List.copyOf(faults), gst, skew, driftPpm, 6, 120_000);
         }
 
         @Override
@@ -178,7 +194,8 @@ public final class Simulation {
             return "seed " + seed + ": " + validators + " validators, powers " + java.util.Arrays.toString(powers)
                     + ", " + byzantineCount + " " + byzantine + ", drop " + String.format("%.2f", dropRate) + ", dup "
                     + String.format("%.2f", duplicateRate) + ", delay " + minDelayMs + "-" + maxDelayMs + " ms, GST "
-                    + gstMs + " ms, clock skews " + java.util.Arrays.toString(skewMs) + " ms, faults " + faults;
+                    + gstMs + " ms, clock skews " + java.util.Arrays.toString(skewMs) + " ms, drifts "
+                    + java.util.Arrays.toString(driftPpm) + " ppm, faults " + faults;
         }
     }
 
@@ -218,6 +235,8 @@ public final class Simulation {
     private final List<SimNode> nodes = new ArrayList<>();
     private final ValidatorSet genesis;
     private final Map<Long, Hash> decidedByHeight = new HashMap<>();
+    /** CrashInPersist faults already fired. */
+    private final java.util.Set<CrashInPersist> crashesFired = new java.util.HashSet<>();
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
     /** When each height started (the first honest decision of the height below it), for the round bound. */
     private final Map<Long, Long> heightStartedAt = new HashMap<>();
@@ -322,7 +341,13 @@ public final class Simulation {
                 failure = "more than " + MAX_EVENTS + " events";
                 break;
             }
-            e.action.run(this);
+            try {
+                e.action.run(this);
+            } catch (CrashAtDurableStep crash) {
+                SimNode n = nodes.get(crash.node);
+                n.crash();
+                schedule(crash.downMs, new Restart(n.index));
+            }
         }
         if (failure == null && !allHonestReachedTarget()) {
             failure = "liveness: honest validators did not reach height " + scenario.targetHeight() + " within "
@@ -428,6 +453,19 @@ public final class Simulation {
         }
     }
 
+    /** Thrown out of a node's {@code persist}: the process died there; the event loop takes the node down. */
+    private static final class CrashAtDurableStep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int node;
+        final long downMs;
+
+        CrashAtDurableStep(int node, long downMs) {
+            super(null, null, false, false);
+            this.node = node;
+            this.downMs = downMs;
+        }
+    }
+
     private record Crash(int node) implements Action {
         @Override
         public void run(Simulation sim) {
@@ -450,6 +488,7 @@ public final class Simulation {
             n.checkpoint = null;
             n.signerState = new InMemorySignerStore();
             n.wal.clear();
+            n.walSynced = 0;
             n.crash();
             n.boot();
             sim.schedule(1_000 + sim.random.nextInt(2_000), this);
@@ -541,6 +580,16 @@ public final class Simulation {
             }
         }
         return false;
+    }
+
+    /** The crash-in-persist fault due for {@code node} now, marked fired; null if none. */
+    private CrashInPersist dueCrashInPersist(int node) {
+        for (Fault f : scenario.faults()) {
+            if (f instanceof CrashInPersist c && c.node() == node && now >= c.from() && crashesFired.add(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- checks
@@ -659,8 +708,11 @@ public final class Simulation {
         final BlockStore store = new InMemoryBlockStore();
         InMemorySignerStore signerState = new InMemorySignerStore();
         ConsensusCheckpoint checkpoint;
-        /** The consensus WAL: peers' messages taken at the current height (here durable at once). */
+        /** The consensus WAL: peers' messages taken at the current height; durable up to {@code walSynced}. */
         final List<Object> wal = new ArrayList<>();
+        int walSynced;
+        /** Proposals this honest validator signed, by height and round: it must never sign two. */
+        final Map<String, Hash> proposalsSigned = new HashMap<>();
         // Volatile: lost in a crash.
         TendermintEngine engine;
         final Map<String, byte[]> mempool = new LinkedHashMap<>();
@@ -692,6 +744,7 @@ public final class Simulation {
             alive = false;
             engine = null;
             mempool.clear();
+            wal.subList(walSynced, wal.size()).clear(); // appended since the last sync: lost with the page cache
         }
 
         void receive(int from, Object message) {
@@ -813,6 +866,12 @@ public final class Simulation {
         public void broadcastProposal(Proposal proposal) {
             roundsStarted++;
             if (!byzantine) {
+                Hash before = proposalsSigned.putIfAbsent(proposal.height() + "/" + proposal.round(),
+                        proposal.block().id());
+                if (before != null && !before.equals(proposal.block().id())) {
+                    failure = "double sign: honest validator " + index + " signed two proposals at height "
+                            + proposal.height() + " round " + proposal.round();
+                }
                 nodes.forEach(peer -> send(index, peer.index, proposal));
                 return;
             }
@@ -921,13 +980,21 @@ public final class Simulation {
 
         @Override
         public void persist(ConsensusCheckpoint cp) {
+            walSynced = wal.size(); // the node syncs its WAL with each checkpoint
+            CrashInPersist crash = dueCrashInPersist(index);
+            if (crash != null && !crash.afterSave()) {
+                throw new CrashAtDurableStep(index, crash.until() - crash.from());
+            }
             checkpoint = cp;
+            if (crash != null) {
+                throw new CrashAtDurableStep(index, crash.until() - crash.from());
+            }
         }
 
-        /** This validator's clock: the simulated time plus its skew. */
+        /** This validator's clock: the simulated time with its offset and drift. */
         @Override
         public long nowMillis() {
-            return now + scenario.skewMs()[index];
+            return now + scenario.skewMs()[index] + now * scenario.driftPpm()[index] / 1_000_000;
         }
 
         @Override
@@ -946,7 +1013,8 @@ public final class Simulation {
 
         @Override
         public void committed(Block block, CommitCertificate certificate) {
-            wal.clear();
+            wal.clear(); // the node truncates and syncs its WAL at each new height
+            walSynced = 0;
             for (byte[] tx : block.txs()) {
                 mempool.remove(new String(tx, StandardCharsets.UTF_8));
             }

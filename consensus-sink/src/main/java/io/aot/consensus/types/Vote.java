@@ -16,6 +16,29 @@ public record Vote(VoteType type, long height, int round, Hash blockId, int vali
                 .optionalHash(blockId).toByteArray();
     }
 
+    /**
+     * The vote whose sign bytes these are ({@link #signBytes(String, VoteType, long, int, Hash)} of {@code chainId}),
+     * with the validator and signature given; null when the bytes are not a vote of that chain (a proposal, say).
+     */
+    public static Vote fromSignBytes(String chainId, byte[] signBytes, int validatorIndex, byte[] signature) {
+        try {
+            io.aot.consensus.codec.CanonicalReader r = new io.aot.consensus.codec.CanonicalReader(signBytes);
+            if (!"aot/vote/v1".equals(r.string(64)) || !chainId.equals(r.string(256))) {
+                return null;
+            }
+            int code = r.u8();
+            VoteType type = code == VoteType.PREVOTE.code() ? VoteType.PREVOTE
+                    : code == VoteType.PRECOMMIT.code() ? VoteType.PRECOMMIT : null;
+            long height = r.i64();
+            int round = r.i32();
+            Hash blockId = r.optionalHash();
+            r.expectEnd();
+            return type == null ? null : new Vote(type, height, round, blockId, validatorIndex, signature.clone());
+        } catch (io.aot.consensus.codec.CanonicalReader.MalformedException e) {
+            return null;
+        }
+    }
+
     public byte[] signBytes(String chainId) {
         return signBytes(chainId, type, height, round, blockId);
     }
