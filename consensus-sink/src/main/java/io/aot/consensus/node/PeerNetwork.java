@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Validator-to-validator TCP. Each validator dials every peer and sends on that connection; it receives on the
  * connections peers dial to it. An inbound connection is accepted only after the dialer proves it holds a genesis
  * validator key: the listener sends a random 32-byte challenge, the dialer answers with its public key and a signature
- * over (chain id, challenge). Not encrypted yet (TLS or Noise later); authenticated, length-prefixed, bounded.
+ * over (chain id, challenge). Plain TCP, or mutual TLS with {@link NodeTls}; authenticated, length-prefixed, bounded.
  *
  * <p>Every outbound queue is bounded in frames ({@link #OUTBOUND_QUEUE_FRAMES}) and in bytes
  * ({@link #OUTBOUND_QUEUE_BYTES}); a full queue drops the frame and counts it, since gossip re-sends whatever matters.
  * Inbound frames go to {@code deliver}, which may block: that is TCP back-pressure on a peer faster than our event
- * loop. Threads are bounded too: one per outbound peer, and at most {@link #MAX_INBOUND_CONNECTIONS} inbound
- * connections (handshaking or authenticated); a handshake frame is read within {@link #MAX_HELLO_BYTES}.
+ * loop. Threads are bounded too: one per outbound peer, at most {@link #maxPendingHandshakes} inbound connections in
+ * their handshake, and one authenticated inbound connection per validator (a newer one replaces it); a hello is read
+ * within {@link #MAX_HELLO_BYTES}.
  */
 public final class PeerNetwork implements AutoCloseable {
 
@@ -56,8 +57,10 @@ public final class PeerNetwork implements AutoCloseable {
     /** Open authenticated inbound connections by peer index (a redialing peer may briefly have two). */
     private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> inboundByPeer = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    /** Inbound connections at once: each peer may redial while its old connection is being noticed as dead. */
-    private final java.util.concurrent.Semaphore inboundSlots;
+    /** Inbound connections still in their handshake: anyone may open one, so they are bounded apart. */
+    private final java.util.concurrent.Semaphore handshakeSlots;
+    /** The one live inbound connection of each authenticated validator. */
+    private final Map<Integer, Socket> liveInbound = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** Plain TCP: a consortium whose validators share a private network, and tests. */
@@ -79,7 +82,7 @@ public final class PeerNetwork implements AutoCloseable {
         this.validators = validators;
         this.selfIndex = validators.indexOf(key.publicKey());
         this.deliver = deliver;
-        this.inboundSlots = new java.util.concurrent.Semaphore(maxInboundConnections(validators.size()));
+        this.handshakeSlots = new java.util.concurrent.Semaphore(maxPendingHandshakes(validators.size()));
         if (tls == null) {
             this.server = new ServerSocket();
         } else {
@@ -111,8 +114,8 @@ public final class PeerNetwork implements AutoCloseable {
         boolean deliver(int peerIndex, byte[] frame);
     }
 
-    /** Bound on inbound connections: two per peer, and a few for strangers that fail the handshake. */
-    static int maxInboundConnections(int validators) {
+    /** Bound on inbound connections in their handshake (at most 5 s each): two per peer, and a few for strangers. */
+    static int maxPendingHandshakes(int validators) {
         return 2 * validators + 8;
     }
 
@@ -171,18 +174,12 @@ public final class PeerNetwork implements AutoCloseable {
         while (!closed) {
             try {
                 Socket socket = server.accept();
-                if (!inboundSlots.tryAcquire()) {
-                    count("inbound-connections-full");
+                if (!handshakeSlots.tryAcquire()) {
+                    count("pending-handshakes-full");
                     socket.close();
                     continue;
                 }
-                Thread t = new Thread(() -> {
-                    try {
-                        serveInbound(socket);
-                    } finally {
-                        inboundSlots.release();
-                    }
-                }, "p2p-in");
+                Thread t = new Thread(() -> serveInbound(socket), "p2p-in");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -194,6 +191,7 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     private void serveInbound(Socket socket) {
+        boolean handshaking = true;
         try (socket) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
@@ -203,12 +201,25 @@ public final class PeerNetwork implements AutoCloseable {
             random.nextBytes(challenge);
             Frames.write(out, challenge);
             out.flush();
-            int peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge); // from anyone: a hello, no more
+            int peer;
+            try {
+                peer = verifyHello(Frames.read(in, MAX_HELLO_BYTES), challenge); // from anyone: a hello, no more
+            } finally {
+                handshakeSlots.release(); // authenticated or not, this connection no longer holds a handshake slot
+                handshaking = false;
+            }
             if (peer < 0) {
                 count("handshake-refused");
                 return;
             }
             socket.setSoTimeout(0);
+            // One live connection per validator: the newest wins (the older one is most likely dead but not yet
+            // noticed), so a peer, honest or not, holds at most one inbound thread here.
+            Socket previous = liveInbound.put(peer, socket);
+            if (previous != null) {
+                count("inbound-replaced");
+                previous.close();
+            }
             var open = inboundByPeer.computeIfAbsent(peer, p -> new java.util.concurrent.atomic.AtomicInteger());
             open.incrementAndGet();
             try {
@@ -220,6 +231,7 @@ public final class PeerNetwork implements AutoCloseable {
                 }
             } finally {
                 open.decrementAndGet();
+                liveInbound.remove(peer, socket);
             }
         } catch (Frames.FrameTooLargeException e) {
             count("frame-too-large");
@@ -227,6 +239,10 @@ public final class PeerNetwork implements AutoCloseable {
             count("tls-refused"); // plain TCP, or a certificate not from the consortium CA
         } catch (IOException e) {
             // peer went away; it will dial again
+        } finally {
+            if (handshaking) {
+                handshakeSlots.release(); // the connection ended before its hello was read
+            }
         }
     }
 

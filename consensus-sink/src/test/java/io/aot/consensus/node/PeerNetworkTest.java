@@ -104,9 +104,10 @@ class PeerNetworkTest {
         awaitCounter("frame-too-large", 1L);
     }
 
+    /** Anyone may open a connection, so those still in their handshake are bounded apart from the validators'. */
     @Test
-    void inboundConnectionsAreBounded() throws Exception {
-        int max = PeerNetwork.maxInboundConnections(2);
+    void connectionsInTheirHandshakeAreBounded() throws Exception {
+        int max = PeerNetwork.maxPendingHandshakes(2);
         List<Socket> open = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < max; i++) {
@@ -124,7 +125,27 @@ class PeerNetworkTest {
                 s.close();
             }
         }
-        awaitCounter("inbound-connections-full", 3L);
+        awaitCounter("pending-handshakes-full", 3L);
+    }
+
+    /**
+     * A validator holds one inbound connection: its newer one replaces the older (which it may have lost without
+     * noticing), so neither a Byzantine validator nor strangers can take the places of the honest ones.
+     */
+    @Test
+    void aValidatorsNewerConnectionReplacesItsOlderOne() throws Exception {
+        try (Socket first = connect(); Socket second = connect()) {
+            DataOutputStream older = hello(first, peer, "aot-test");
+            Frames.write(older, new byte[] {4});
+            older.flush();
+            awaitDelivered(1); // the first one is live
+            DataOutputStream out = hello(second, peer, "aot-test");
+            assertThat(first.getInputStream().read()).as("the older connection is closed").isEqualTo(-1);
+            Frames.write(out, new byte[] {5});
+            out.flush();
+            awaitDelivered(2);
+        }
+        awaitCounter("inbound-replaced", 1L);
     }
 
     @Test
