@@ -483,8 +483,11 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             out.println("  alerts raised on " + SIMULATED_DAY + ":");
-            for (Row r : session.execute("SELECT rule FROM aot_analytics.alerts WHERE day = " + day)) {
-                tally.alertsByRule.merge(r.getString(0), 1L, Long::sum);
+            for (int hour = 0; hour < 24; hour++) { // alerts are partitioned by Seoul day and hour
+                for (Row r : session.execute("SELECT rule FROM aot_analytics.alerts WHERE day = " + day + " AND hour = "
+                        + hour)) {
+                    tally.alertsByRule.merge(r.getString(0), 1L, Long::sum);
+                }
             }
             tally.alertsByRule.forEach((rule, n) -> out.printf("      %-26s %,6d%n", rule, n));
             return complete;
