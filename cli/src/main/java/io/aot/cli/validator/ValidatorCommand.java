@@ -156,7 +156,7 @@ public final class ValidatorCommand implements Callable<Integer> {
             // The chain id signs batches only; a status request needs none.
             javax.net.ssl.SSLContext tls;
             try {
-                tls = tlsCa == null ? null : io.aot.consensus.node.NodeTls.clientContext(tlsCa);
+                tls = tlsCa == null ? ValidatorClient.defaultTls() : io.aot.consensus.node.NodeTls.clientContext(tlsCa);
             } catch (IOException e) {
                 System.err.println("aot validator status: --tls-ca " + tlsCa + ": " + e.getMessage());
                 return 2;

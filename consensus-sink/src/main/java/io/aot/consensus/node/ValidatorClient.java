@@ -46,9 +46,18 @@ public final class ValidatorClient implements AutoCloseable {
     private final DataOutputStream out;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
 
-    /** Connects within 5 s; answers may take any time (a subscription waits for blocks). */
+    /**
+     * The JVM-wide setting for RPC clients that do not pass a TLS context: {@code -Daot.rpc.tls-ca=FILE} (or the
+     * environment variable {@code AOT_RPC_TLS_CA}) names the consortium CA (PEM) of validators whose RPC ports use TLS,
+     * the way JSSE takes its trust store from {@code javax.net.ssl.trustStore}. So the Flink jobs' sink and source,
+     * {@code aot audit} and {@code aot receipt} reach TLS validators with one option of their JVM ({@code env.java.opts}
+     * in Flink, {@code AOT_JAVA_OPTS} for {@code ./aot}). Unset: plain TCP.
+     */
+    public static final String TLS_CA_PROPERTY = "aot.rpc.tls-ca";
+
+    /** Connects within 5 s; answers may take any time (a subscription waits for blocks). TLS per {@link #TLS_CA_PROPERTY}. */
     public ValidatorClient(String chainId, InetSocketAddress address) throws IOException {
-        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO, null);
+        this(chainId, address, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO, defaultTls());
     }
 
     /**
@@ -56,7 +65,7 @@ public final class ValidatorClient implements AutoCloseable {
      * throws {@link java.net.SocketTimeoutException}.
      */
     public ValidatorClient(String chainId, InetSocketAddress address, java.time.Duration timeout) throws IOException {
-        this(chainId, address, timeout, timeout, null);
+        this(chainId, address, timeout, timeout, defaultTls());
     }
 
     /**
@@ -82,6 +91,15 @@ public final class ValidatorClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    }
+
+    /** The TLS context of {@link #TLS_CA_PROPERTY}, or null; read at each connection (a CA file may be rotated). */
+    public static javax.net.ssl.SSLContext defaultTls() throws IOException {
+        String ca = System.getProperty(TLS_CA_PROPERTY, System.getenv("AOT_RPC_TLS_CA"));
+        if (ca == null || ca.isBlank()) {
+            return null;
+        }
+        return NodeTls.clientContext(java.nio.file.Path.of(ca));
     }
 
     /** Connects, retrying every 200 ms while the validator is still starting (connection refused), up to {@code wait}. */

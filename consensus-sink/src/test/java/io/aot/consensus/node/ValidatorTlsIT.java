@@ -73,6 +73,22 @@ class ValidatorTlsIT {
             }
         }).as("plain TCP to a TLS port").isInstanceOf(IOException.class);
 
+        // The JVM-wide client setting, as the Flink jobs use it: the batch submitter (the ConsensusSink's) and a
+        // default client (BlockSource's, audit's) reach the TLS validators with -Daot.rpc.tls-ca alone.
+        System.setProperty(ValidatorClient.TLS_CA_PROPERTY, dir.resolve("consortium-ca.crt").toString());
+        try {
+            List<byte[]> txs = List.of("tls-a=1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "tls-b=2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try (var submitter = new io.aot.consensus.client.BatchSubmitter(CHAIN,
+                    layout.rpcPorts().stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toList(),
+                    NodeConfig.readKey(layout.endorserKey()), WAIT)) {
+                submitter.submit(txs);
+            }
+            assertThat(awaitCommitted(layout, txs)).as("submitted over TLS and committed").isTrue();
+        } finally {
+            System.clearProperty(ValidatorClient.TLS_CA_PROPERTY);
+        }
+
         Path other = dir.resolve("other");
         Files.createDirectories(other);
         NodeTls.issueTestnet(other, List.of(other.resolve("nodeX")));
@@ -91,6 +107,26 @@ class ValidatorTlsIT {
         Files.delete(layout.homes().get(0).resolve("tls/node.key"));
         assertThatThrownBy(() -> NodeTls.in(layout.homes().get(0))).isInstanceOf(StartRefusedException.class)
                 .hasMessageContaining("missing: [node.key]");
+    }
+
+    /** Whether every one of {@code txs} is in a block of validator 0 within {@link #WAIT}, read with a default client. */
+    private static boolean awaitCommitted(Testnet.Layout layout, List<byte[]> txs) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        txs.forEach(t -> wanted.add(new String(t, java.nio.charset.StandardCharsets.UTF_8)));
+        long next = 1;
+        try (ValidatorClient c = new ValidatorClient(CHAIN, rpc(layout, 0))) {
+            while (!wanted.isEmpty() && System.nanoTime() < deadline) {
+                var b = c.block(next);
+                if (b == null) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                b.block().txs().forEach(t -> wanted.remove(new String(t, java.nio.charset.StandardCharsets.UTF_8)));
+                next++;
+            }
+        }
+        return wanted.isEmpty();
     }
 
     private static InetSocketAddress rpc(Testnet.Layout layout, int i) {
