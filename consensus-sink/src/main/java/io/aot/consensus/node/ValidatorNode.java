@@ -135,8 +135,8 @@ public final class ValidatorNode implements AutoCloseable {
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
         // TLS when home/tls holds the node's certificate, key and the consortium CA (NodeTls): peers mutual, RPC server.
-        javax.net.ssl.SSLContext tls = NodeTls.in(config.home()).isPresent()
-                ? NodeTls.in(config.home()).get().context() : null;
+        java.util.Optional<NodeTls> tlsFiles = NodeTls.in(config.home());
+        javax.net.ssl.SSLContext tls = tlsFiles.isPresent() ? tlsFiles.get().context() : null;
         this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),
                 this::onPeerFrame, tls);
         this.rpc = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
