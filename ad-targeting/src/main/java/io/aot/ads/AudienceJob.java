@@ -119,7 +119,7 @@ public final class AudienceJob {
         return KafkaSink.<SegmentMembershipChange>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, SegmentMembershipChange.class,
-                        c -> c.getSegmentId().toString(), c -> c.getChangedAtMillis().toEpochMilli()))
+                        c -> c.getSegmentId().toString()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

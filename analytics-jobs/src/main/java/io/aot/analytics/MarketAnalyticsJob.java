@@ -145,8 +145,7 @@ public final class MarketAnalyticsJob {
     public static Sink<MarketAlert> alertSink(String bootstrap, String topic) {
         return KafkaSink.<MarketAlert>builder()
                 .setBootstrapServers(bootstrap)
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, MarketAlert.class, a -> a.getAlertId().toString(),
-                        a -> a.getWindowEndMillis().toEpochMilli()))
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, MarketAlert.class, a -> a.getAlertId().toString()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

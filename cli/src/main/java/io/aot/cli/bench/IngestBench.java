@@ -152,7 +152,7 @@ public final class IngestBench implements Callable<Integer> {
             java.util.concurrent.ExecutorService signers, int cores) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         PaymentSimulator sim = new PaymentSimulator(fleet, seed, Long.MAX_VALUE / 2,
-                Instant.parse("2026-11-22T15:00:00Z"), 0);
+                io.aot.ingestion.simulator.SimulatedDay.yesterday(java.time.Clock.systemUTC()).start(), 0);
         System.out.printf("simulator -> Kafka, signing as it goes on %d cores (next batch made while one is sent), "
                 + "unpaced, %d s ...%n", cores,
                 simulatorSeconds);

@@ -16,6 +16,7 @@ import io.aot.consensus.node.ValidatorMain;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.ingestion.simulator.SimulatedDay;
 import io.aot.jobs.ingest.IngestSettings;
 import io.aot.ads.AudienceJob;
 import io.aot.ads.AudienceSettings;
@@ -252,14 +253,16 @@ public final class DemoCommand implements Callable<Integer> {
         final Map<String, Long> alertsByRule = new TreeMap<>();
     }
 
-    /** The simulated market day: midnight in Seoul is 15:00 UTC the day before. */
-    static final Instant SIMULATED_DAY_START = Instant.parse("2026-11-22T15:00:00Z");
-    static final java.time.LocalDate SIMULATED_DAY = java.time.LocalDate.of(2026, 11, 23);
+    /**
+     * The simulated market day: yesterday in Seoul, so that the records' times (the simulated ones) are at most two
+     * days old, within what the terminal topic accepts and keeps.
+     */
+    private final SimulatedDay simulatedDay = SimulatedDay.yesterday(java.time.Clock.systemUTC());
 
     private Thread simulate(Fleet fleet, String bootstrap, Tally tally) {
         Thread t = new Thread(() -> {
             long total = (long) rate * seconds;
-            PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, SIMULATED_DAY_START, badFraction);
+            PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, simulatedDay.start(), badFraction);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -454,7 +457,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The simulated day's market analytics, checked against the committed payments the demo counted itself. */
     private boolean analyticsSummary(LocalStack stack, Tally tally) throws InterruptedException {
-        String day = "'" + SIMULATED_DAY + "'";
+        String day = "'" + simulatedDay + "'";
         try (CqlSession session = stack.cassandra().newSession()) {
             String q = "SELECT sum(payment_count) FROM aot_analytics.category_region_daily WHERE day = " + day;
             long counted = 0;
@@ -482,7 +485,7 @@ public final class DemoCommand implements Callable<Integer> {
                     out.printf("      %-14s %-14s %,8d%n", r.getString(0), r.getString(1), r.getLong(2));
                 }
             }
-            out.println("  alerts raised on " + SIMULATED_DAY + ":");
+            out.println("  alerts raised on " + simulatedDay + ":");
             for (int hour = 0; hour < 24; hour++) { // alerts are partitioned by Seoul day and hour
                 for (Row r : session.execute("SELECT rule FROM aot_analytics.alerts WHERE day = " + day + " AND hour = "
                         + hour)) {

@@ -4,13 +4,13 @@ import io.aot.ingestion.simulator.DumpWriter;
 import io.aot.ingestion.simulator.GatewaySender;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ingestion.simulator.PaymentSimulator;
+import io.aot.ingestion.simulator.SimulatedDay;
 import io.aot.ingestion.simulator.SignedBatches;
 import io.aot.schemas.topics.Topic;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
@@ -78,8 +78,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--customers", defaultValue = "50000")
     int customers;
 
-    @Option(names = "--day", defaultValue = "2026-11-22T15:00:00Z", description = "Midnight (Asia/Seoul) of the simulated day.")
-    Instant day;
+    @Option(names = "--day", description = "The simulated market day (Asia/Seoul), e.g. 2026-11-23; default yesterday. "
+            + "The terminal topic refuses record times more than 3 days old (retention would delete them unread).")
+    java.time.LocalDate day;
 
     @Override
     public Integer call() throws Exception {
@@ -96,7 +97,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         long total = (long) rate * seconds;
         Fleet fleet = Fleet.generate(seed, merchants, customers);
-        PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, day, badFraction);
+        SimulatedDay simulated = day != null ? new SimulatedDay(day) : SimulatedDay.yesterday(java.time.Clock.systemUTC());
+        PaymentSimulator sim = new PaymentSimulator(fleet, seed, total, simulated.start(), badFraction);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

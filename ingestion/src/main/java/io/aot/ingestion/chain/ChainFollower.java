@@ -166,8 +166,9 @@ public final class ChainFollower implements AutoCloseable {
         try {
             producer.beginTransaction();
             for (ChainTransfer t : batch) {
-                producer.send(new ProducerRecord<>(transferTopic, null, t.getBlockTimeMillis().toEpochMilli(),
-                        t.getTxHash(), transfers.encode(t)));
+                // No record time: the topic takes the append time, so retention counts from now even while the
+                // follower catches up on blocks older than the retention (the block time is in the value).
+                producer.send(new ProducerRecord<>(transferTopic, t.getTxHash(), transfers.encode(t)));
             }
             producer.send(new ProducerRecord<>(positionTopic, settings.followerId(), positions.encode(next)));
             if (crashBeforeCommitAtBlockForTest >= 0 && to >= crashBeforeCommitAtBlockForTest) {

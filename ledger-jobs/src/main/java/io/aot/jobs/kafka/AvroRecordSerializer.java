@@ -9,7 +9,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** One of our Avro records into a topic: single-object encoding, a key taken from the record, optionally its time. */
+/**
+ * One of our Avro records into a topic: single-object encoding, a key taken from the record. No record time: the
+ * catalog's derived topics take the broker's append time, so retention counts from the write even when a job replays
+ * old blocks or event-time windows (every time a consumer needs is in the value).
+ */
 public final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
 
     private static final long serialVersionUID = 1L;
@@ -20,35 +24,26 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
         String key(T record);
     }
 
-    /** The record's Kafka timestamp in epoch millis, or null to let the producer stamp it. */
-    @FunctionalInterface
-    public interface TimeOf<T> extends Serializable {
-        Long millis(T record);
-    }
-
     private final String topic;
     private final Class<T> type;
     private final KeyOf<T> key;
-    private final TimeOf<T> time;
     private transient AvroCodec<T> codec;
 
-    public AvroRecordSerializer(String topic, Class<T> type, KeyOf<T> key, TimeOf<T> time) {
+    public AvroRecordSerializer(String topic, Class<T> type, KeyOf<T> key) {
         this.topic = topic;
         this.type = type;
         this.key = key;
-        this.time = time;
     }
 
     /** {@code aot.tx.rejected.v1}: key = tx id when known, else the rejection id (source coordinates and stage). */
     public static AvroRecordSerializer<Rejection> rejections(String topic) {
         return new AvroRecordSerializer<>(topic, Rejection.class,
-                r -> (r.getTxId() != null ? r.getTxId() : r.getRejectionId()).toString(), r -> null);
+                r -> (r.getTxId() != null ? r.getTxId() : r.getRejectionId()).toString());
     }
 
-    /** {@code aot.ledger.committed.v1}: key = tx id, record time = block time. */
+    /** {@code aot.ledger.committed.v1}: key = tx id (the block time is in the value). */
     public static AvroRecordSerializer<CommittedTransaction> committed(String topic) {
-        return new AvroRecordSerializer<>(topic, CommittedTransaction.class, t -> t.getTxId().toString(),
-                t -> t.getBlockTimeMillis().toEpochMilli());
+        return new AvroRecordSerializer<>(topic, CommittedTransaction.class, t -> t.getTxId().toString());
     }
 
     @Override
@@ -56,7 +51,7 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
         if (codec == null) {
             codec = AvroCodec.of(type);
         }
-        return new ProducerRecord<>(topic, null, time.millis(record), key.key(record).getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(topic, null, null, key.key(record).getBytes(StandardCharsets.UTF_8),
                 codec.encode(record));
     }
 }

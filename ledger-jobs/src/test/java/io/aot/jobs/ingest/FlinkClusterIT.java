@@ -65,7 +65,7 @@ class FlinkClusterIT {
             TerminalRegistry registry = new TerminalRegistry(s, keyspace);
             fleet.registrations(Instant.now()).forEach(registry::register);
         }
-        PaymentSimulator sim = new PaymentSimulator(fleet, 31, 300, Instant.parse("2026-11-22T15:00:00Z"), 0.1);
+        PaymentSimulator sim = new PaymentSimulator(fleet, 31, 300, TestFleet.DAY, 0.1);
         Set<String> valid = new HashSet<>();
         int bad = 0;
         Properties p = new Properties();

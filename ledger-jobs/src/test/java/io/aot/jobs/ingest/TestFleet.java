@@ -15,7 +15,9 @@ import java.util.Optional;
 /** A small seeded fleet for unit tests: its simulator, and an in-memory directory of its terminals. */
 public final class TestFleet {
 
-    public static final Instant DAY = Instant.parse("2026-11-22T15:00:00Z");
+    /** Yesterday in Seoul: the terminal topic refuses record times older than 3 days (a fixed date ages out). */
+    public static final Instant DAY = io.aot.ingestion.simulator.SimulatedDay.yesterday(java.time.Clock.systemUTC())
+            .start();
     public static final int MERCHANTS = 40;
     public static final int CUSTOMERS = 400;
 

@@ -16,6 +16,10 @@ import org.apache.avro.specific.SpecificRecord;
  * Values are single-object-encoded Avro of {@link #valueType()}.
  */
 public enum Topic {
+    /**
+     * Record time = the gateway's receipt time ({@link #producerTimed()}): the ingest job's {@code CLOCK_SKEW} check
+     * compares it with the device's creation time.
+     */
     TERMINAL_TX("aot.terminal.tx.v1", "terminal id", TerminalPayment.class, 12, Duration.ofDays(7), false),
     CHAIN_TX("aot.chain.tx.v1", "tx hash", ChainTransfer.class, 6, Duration.ofDays(7), false),
     /** Compacted: each chain follower's position, written in the transaction of the transfers it covers. */
@@ -28,6 +32,18 @@ public enum Topic {
     /** Compacted: the latest opt-out state per customer is kept forever. */
     ADS_OPT_OUT("aot.ads.optout.v1", "customer token digest", OptOut.class, 3, null, true),
     ANALYTICS_ALERTS("aot.analytics.alerts.v1", "alert id", MarketAlert.class, 3, Duration.ofDays(30), false);
+
+    /**
+     * How far before the broker's clock a producer-timed record's timestamp may be: older ones are refused at the
+     * produce call ({@code InvalidTimestampException}). Retention counts from a record's timestamp, so without this
+     * bound a record stamped more than {@link #retention()} ago is accepted and then deleted by the next retention
+     * check, before any consumer reads it (this lost a tenth of the demo's payments once its fixed simulated day was a
+     * week old). With it, an accepted record is kept at least retention minus this (4 days).
+     */
+    public static final Duration MAX_RECORD_TIMESTAMP_AGE = Duration.ofDays(3);
+
+    /** How far after the broker's clock a producer-timed record's timestamp may be (a future stamp pins its segment). */
+    public static final Duration MAX_RECORD_TIMESTAMP_LEAD = Duration.ofHours(1);
 
     /** Largest value a topic accepts; matches the codecs' default limit. */
     public static final int MAX_MESSAGE_BYTES = 1 << 20;
@@ -81,5 +97,15 @@ public enum Topic {
 
     public boolean compacted() {
         return compacted;
+    }
+
+    /**
+     * True when producers set the record timestamp and consumers read it (Kafka {@code CreateTime}, bounded by
+     * {@link #MAX_RECORD_TIMESTAMP_AGE} and {@link #MAX_RECORD_TIMESTAMP_LEAD}); false when the broker stamps the
+     * append time ({@code LogAppendTime}): every time a consumer needs is in the value, and retention then always
+     * counts from the write, whatever time a replaying job or a catching-up chain follower would have stamped.
+     */
+    public boolean producerTimed() {
+        return this == TERMINAL_TX;
     }
 }

@@ -35,6 +35,17 @@ class TopicCatalogTest {
         assertThat(terminal.numPartitions()).isEqualTo(12);
         assertThat(terminal.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000))
-                .containsEntry("min.insync.replicas", "1");
+                .containsEntry("min.insync.replicas", "1")
+                .containsEntry("message.timestamp.type", "CreateTime")
+                .containsEntry("message.timestamp.before.max.ms", Long.toString(3L * 24 * 3600 * 1000));
+        // The bound leaves a record that was accepted days to be read before retention deletes it.
+        assertThat(Topic.TERMINAL_TX.retention().minus(Topic.MAX_RECORD_TIMESTAMP_AGE)).isGreaterThanOrEqualTo(
+                java.time.Duration.ofDays(4));
+        for (Topic topic : Topic.values()) {
+            if (!topic.producerTimed()) {
+                assertThat(TopicAdmin.newTopic(topic, "", (short) 1).configs())
+                        .containsEntry("message.timestamp.type", "LogAppendTime");
+            }
+        }
     }
 }
