@@ -144,6 +144,116 @@ class LedgerIngestJobIT {
         run(kafka, cassandra, Fault.VALIDATOR_KILLED);
     }
 
+    /**
+     * Issue #19 item 5, end to end: a refund that reaches the chain before its payment (two terminals of one merchant)
+     * is refused UNKNOWN_ORIGINAL; the terminal's retry under its next sequence, once the payment has committed, passes
+     * the ingest job (which keyed its dedupe by transaction id alone and dropped the retry as DUPLICATE_TX for an hour)
+     * and commits; and of two 6,000 KRW partial refunds racing against the 10,000 KRW payment exactly one is OK.
+     */
+    @Test
+    void aRefundRefusedBeforeItsPaymentCommitsOnItsRetryAndRacingRefundsCannotExceedIt(KafkaBroker kafka)
+            throws Exception {
+        String ns = "refund" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = kafka.newAdmin()) {
+            TopicAdmin.ensureTopics(admin, ns, (short) 1, Duration.ofSeconds(30));
+        }
+        // A card payment of a merchant with two terminals, as the template for every record of the scenario.
+        PaymentSimulator sim = new PaymentSimulator(FLEET, SEED, SIMULATED, DAY, 0);
+        TerminalPayment template = null;
+        while (template == null && sim.hasNext()) {
+            TerminalPayment p = sim.next().payment();
+            if (p != null && p.getKind() == TransactionKind.PAYMENT && p.getAmount().getCurrency() == Currency.KRW
+                    && p.getCustomerWallet() == null && merchantOf(p).terminals().size() >= 2) {
+                template = p;
+            }
+        }
+        assertThat(template).as("a KRW card payment of a merchant with two terminals").isNotNull();
+        Fleet.Merchant merchant = merchantOf(template);
+        Fleet.Terminal a = merchant.terminals().get(0);
+        Fleet.Terminal b = merchant.terminals().get(1);
+        String payment = "pay-" + ns;
+        String refund1 = "refund-" + ns + "-1";
+        String refund2 = "refund-" + ns + "-2";
+
+        try (ValidatorTestnet net = new ValidatorTestnet(dir, FLEET.ledgerGenesis(10_000));
+                var producer = new KafkaProducer<>(producerProperties(kafka), new StringSerializer(),
+                        new ByteArraySerializer())) {
+            IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), Topic.TERMINAL_TX.nameIn(ns),
+                    Topic.CHAIN_TX.nameIn(ns), Topic.TX_REJECTED.nameIn(ns), "ingest-it-" + ns, ValidatorTestnet.CHAIN,
+                    net.rpcAddresses(), net.endorserSeedHex(), "127.0.0.1:1", CassandraNode.LOCAL_DATACENTER,
+                    keyspace, 1, 500, 200, 1 << 20, Duration.ofSeconds(60), 64 * 1024, 300_000, Duration.ofHours(1),
+                    3_000, 1_000, Duration.ofSeconds(10), 10_000,
+                    "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+            LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
+                    LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
+                    TestFleet.directory(SEED));
+            JobClient job = env.executeAsync("refund-before-payment-it");
+            try {
+                String topic = Topic.TERMINAL_TX.nameIn(ns);
+                // 1. The refund first, on terminal a: nothing to refund yet.
+                submit(producer, topic, refundOf(template, a, 1, refund1, payment, 6_000));
+                assertThat(outcomesOf(job, net, 1)).containsExactly(refund1 + ":UNKNOWN_ORIGINAL");
+                // 2. The payment, on terminal b.
+                submit(producer, topic, paymentOf(template, b, 1, payment, 10_000));
+                assertThat(outcomesOf(job, net, 2)).endsWith(payment + ":OK");
+                // 3. The retry of the refund under a's next sequence, racing a second refund on b.
+                submit(producer, topic, refundOf(template, a, 2, refund1, payment, 6_000));
+                submit(producer, topic, refundOf(template, b, 2, refund2, payment, 6_000));
+                List<String> outcomes = outcomesOf(job, net, 4);
+                assertThat(outcomes.subList(2, 4)).containsExactlyInAnyOrder(
+                        outcomes.get(2).startsWith(refund1) ? refund1 + ":OK" : refund2 + ":OK",
+                        outcomes.get(2).startsWith(refund1) ? refund2 + ":REFUND_EXCEEDS_ORIGINAL"
+                                : refund1 + ":REFUND_EXCEEDS_ORIGINAL");
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static Fleet.Merchant merchantOf(TerminalPayment p) {
+        return FLEET.merchants().stream().filter(m -> m.id().equals(p.getMerchantId())).findFirst().orElseThrow();
+    }
+
+    private static TerminalPayment paymentOf(TerminalPayment template, Fleet.Terminal t, long sequence, String txId,
+            long krw) {
+        long now = System.currentTimeMillis();
+        TerminalPayment p = TerminalPayment.newBuilder(template).setTxId(txId).setTerminalId(t.id())
+                .setKeyId(t.keyId()).setTerminalSequence(sequence).setCreatedAtMillis(Instant.ofEpochMilli(now))
+                .setReceivedAtMillis(Instant.ofEpochMilli(now))
+                .setAmount(new Money(BigDecimal.valueOf(krw), Currency.KRW)).build();
+        return sign(p, t.deviceKey());
+    }
+
+    private static TerminalPayment refundOf(TerminalPayment template, Fleet.Terminal t, long sequence, String txId,
+            String original, long krw) {
+        TerminalPayment r = TerminalPayment.newBuilder(paymentOf(template, t, sequence, txId, krw))
+                .setKind(TransactionKind.REFUND).setOriginalTxId(original).build();
+        return sign(r, t.deviceKey());
+    }
+
+    private static void submit(KafkaProducer<String, byte[]> producer, String topic, TerminalPayment p)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, null, p.getReceivedAtMillis().toEpochMilli(),
+                p.getTerminalId().toString(), AvroCodec.of(TerminalPayment.class).encode(p))).get();
+    }
+
+    /** The ledger's outcomes ("txId:CODE", chain order) once the chain holds {@code count} transactions. */
+    private static List<String> outcomesOf(JobClient job, ValidatorTestnet net, int count) throws Exception {
+        List<WireCodec.CommittedBlock> blocks = awaitChain(job, net, bs -> txCount(bs) >= count);
+        List<LedgerStateMachine.Outcome> outcomes = new ArrayList<>();
+        net.replay(blocks, outcomes);
+        return outcomes.stream().map(o -> o.txId() + ":" + o.code()).toList();
+    }
+
+    private static Properties producerProperties(KafkaBroker kafka) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return p;
+    }
+
     private void run(KafkaBroker kafka, CassandraNode cassandra, Fault fault) throws Exception {
         String ns = "ingest" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = kafka.newAdmin()) {

@@ -12,12 +12,15 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by terminal (the same key as the ordering step, so a terminal's transactions keep their Kafka order from
- * source to sink), with one state entry per transaction id: the first sighting of an id passes, every later one within
- * the TTL is refused with {@code DUPLICATE_TX}. A transaction id replayed under another terminal's key fails that
- * terminal's signature check first; ids shared across keys are caught again by the ledger, which records
- * {@code DUPLICATE_TX} without posting. The state is checkpointed with the source offsets, so a replay after a failover is not mistaken
- * for a duplicate (offsets and state rewind together). Beyond the TTL the validators' own dedupe still holds: the
- * ledger answers {@code DUPLICATE_TX} without a second posting.
+ * source to sink), with one state entry per submission: a transaction id with its terminal sequence (chain transfers:
+ * the id alone). The first sighting passes; every later one within the TTL is refused with {@code DUPLICATE_TX} (a
+ * producer retry, a Kafka redelivery, a replayed record). A terminal's retry of a transaction under a new sequence
+ * passes: the ledger decides it by id, executing it when the earlier attempt was refused for an order-dependent reason
+ * ({@code UNKNOWN_ORIGINAL}: a refund that reached the chain before its payment) and answering {@code DUPLICATE_TX}
+ * without posting otherwise. Keyed by id alone, this step dropped such a retry for an hour, so the refund could never
+ * commit. A transaction id replayed under another terminal's key fails that terminal's signature check first. The
+ * state is checkpointed with the source offsets, so a replay after a failover is not mistaken for a duplicate
+ * (offsets and state rewind together).
  */
 public final class DedupeByTxIdFunction extends KeyedProcessFunction<String, LedgerTx, LedgerTx> {
 
@@ -44,13 +47,15 @@ public final class DedupeByTxIdFunction extends KeyedProcessFunction<String, Led
 
     @Override
     public void processElement(LedgerTx tx, Context ctx, Collector<LedgerTx> out) throws Exception {
-        if (seen.contains(tx.txId)) {
+        String submission = tx.sequenced() ? tx.txId + "@" + tx.sequence : tx.txId;
+        if (seen.contains(submission)) {
             duplicates.inc();
             ctx.output(Rejections.TAG, Rejections.of(tx, Rejections.DEDUPE, "DUPLICATE_TX",
-                    "transaction id already submitted"));
+                    tx.sequenced() ? "transaction id already submitted with terminal sequence " + tx.sequence
+                            : "transaction id already submitted"));
             return;
         }
-        seen.put(tx.txId, Boolean.TRUE);
+        seen.put(submission, Boolean.TRUE);
         out.collect(tx);
     }
 }

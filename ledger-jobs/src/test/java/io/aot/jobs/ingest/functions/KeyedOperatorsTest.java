@@ -74,6 +74,25 @@ class KeyedOperatorsTest {
         }
     }
 
+    /**
+     * A terminal's retry of a transaction under its next sequence passes (the ledger decides it by id: it executes a
+     * retry of a refund refused UNKNOWN_ORIGINAL); the same submission again is a duplicate; chain transfers, which
+     * have no sequence, dedupe by id alone.
+     */
+    @Test
+    void aRetryUnderANewSequencePassesAndTheSameSubmissionDoesNot() throws Exception {
+        try (var h = dedupe()) {
+            h.open();
+            h.processElement(tx("refund-1", "T1", 1), 0);
+            h.processElement(tx("refund-1", "T1", 2), 0);
+            h.processElement(tx("refund-1", "T1", 2), 0);
+            h.processElement(tx("chain-1", "chain:0xa", LedgerTx.UNSEQUENCED), 0);
+            h.processElement(tx("chain-1", "chain:0xa", LedgerTx.UNSEQUENCED), 0);
+            assertThat(ids(h)).containsExactly("refund-1", "refund-1", "chain-1");
+            assertThat(rejections(h)).containsExactly("refund-1:DUPLICATE_TX", "chain-1:DUPLICATE_TX");
+        }
+    }
+
     @Test
     void outOfOrderArrivalsAreReleasedInSequenceOrder() throws Exception {
         try (var h = order(5_000, 100)) {
