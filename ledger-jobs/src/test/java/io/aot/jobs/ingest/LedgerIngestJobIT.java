@@ -94,6 +94,8 @@ class LedgerIngestJobIT {
     /** One injected failure in each region of the job: the ingest pipeline's sink and the store job's topic writer. */
     static final AtomicBoolean INGEST_FAIL_ONCE = new AtomicBoolean();
     static final AtomicLong INGEST_WRITES_BEFORE_FAILURE = new AtomicLong();
+    /** Every write the failing ingest sink saw: names the cause if the injection ever does not fire again. */
+    static final AtomicLong INGEST_WRITES_SEEN = new AtomicLong();
     static final AtomicBoolean STORE_FAIL_ONCE = new AtomicBoolean();
     static final AtomicLong STORE_WRITES_BEFORE_FAILURE = new AtomicLong();
 
@@ -282,6 +284,7 @@ class LedgerIngestJobIT {
             Sink<byte[]> txSink = LedgerIngestJob.consensusSink(settings);
             if (fault == Fault.TASK_FAILURES) {
                 INGEST_FAIL_ONCE.set(true);
+                INGEST_WRITES_SEEN.set(0);
                 INGEST_WRITES_BEFORE_FAILURE.set(traffic.expectedCommitted.size() / 3);
                 txSink = new FailingOnceSink(txSink);
             }
@@ -317,8 +320,9 @@ class LedgerIngestJobIT {
                     return committedIds.size() >= target;
                 });
                 if (fault == Fault.TASK_FAILURES) {
-                    assertThat(INGEST_FAIL_ONCE.get()).as("the injected failure in the ingest pipeline happened")
-                            .isFalse();
+                    assertThat(INGEST_FAIL_ONCE.get()).as("the injected failure in the ingest pipeline happened ("
+                            + INGEST_WRITES_SEEN.get() + " writes seen by the failing sink for " + target
+                            + " transactions on a chain of " + blocks.size() + " blocks)").isFalse();
                 }
                 check(kafka, ns, traffic, blocks, net);
                 if (fault == Fault.TASK_FAILURES) {
@@ -850,6 +854,7 @@ class LedgerIngestJobIT {
             return new SinkWriter<>() {
                 @Override
                 public void write(byte[] element, Context c) throws java.io.IOException, InterruptedException {
+                    INGEST_WRITES_SEEN.incrementAndGet();
                     if (INGEST_WRITES_BEFORE_FAILURE.decrementAndGet() < 0
                             && INGEST_FAIL_ONCE.compareAndSet(true, false)) {
                         throw new java.io.IOException("injected task failure");
