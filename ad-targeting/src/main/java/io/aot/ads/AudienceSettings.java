@@ -23,7 +23,7 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
         long quintilesEveryMs, long statusEveryMs, long definitionPollMs, long checkpointIntervalMs, String checkpointDir,
         int parallelism, int maxRecordBytes) implements Serializable {
 
-    /** For local runs only: the same public key as the analytics demo. A deployment passes its own secret. */
+    /** For local runs only (--demo): the same public key as the analytics demo. A deployment passes its own. */
     public static final String DEMO_PSEUDONYM_KEY = io.aot.ledger.privacy.CustomerPseudonyms.DEMO_KEY;
 
     public AudienceSettings {
@@ -47,7 +47,10 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
                 p.get("segments-topic", Topic.AUDIENCE_SEGMENTS.baseName()),
                 p.get("rejected-topic", Topic.TX_REJECTED.baseName()), p.get("group", "aot-audience"),
                 p.get("cassandra", "127.0.0.1:9042"), p.get("keyspace", "aot_ads"),
-                p.get("pseudonym-key", DEMO_PSEUDONYM_KEY), p.get("segments"),
+                io.aot.ledger.privacy.CustomerPseudonyms.deploymentKey(p.get("pseudonym-key"),
+                        p.has("pseudonym-key-file") ? java.nio.file.Path.of(p.get("pseudonym-key-file")) : null,
+                        p.has("demo")),
+                p.get("segments"),
                 p.getInt("k", PublicationFunction.DEFAULT_K), p.getInt("profile-ttl-days", 180),
                 p.getLong("out-of-orderness-ms", 60_000), p.getLong("partition-idle-ms", 60_000),
                 p.getLong("quintiles-every-ms", 10_000), p.getLong("status-every-ms", 1_000),

@@ -258,7 +258,7 @@ class AudienceJobIT {
     static String[] args(KafkaBroker kafka, CassandraNode cassandra, String inputNs, String outNs, String keyspace,
             String key, Path segments) {
         return new String[] {
-            "--bootstrap-servers", kafka.bootstrapServers(), "--cassandra", cassandra.contactPoint(),
+            "--demo", "--bootstrap-servers", kafka.bootstrapServers(), "--cassandra", cassandra.contactPoint(),
             "--committed-topic", Topic.LEDGER_COMMITTED.nameIn(inputNs), "--opt-out-topic",
             Topic.ADS_OPT_OUT.nameIn(inputNs), "--segments-topic", Topic.AUDIENCE_SEGMENTS.nameIn(outNs),
             "--rejected-topic", Topic.TX_REJECTED.nameIn(outNs), "--group", "audience-it-" + outNs,

@@ -1,6 +1,7 @@
 package io.aot.analytics;
 
 import io.aot.analytics.alert.AlertThresholds;
+import io.aot.ledger.privacy.CustomerPseudonyms;
 import io.aot.schemas.topics.Topic;
 import java.io.Serializable;
 import org.apache.flink.api.java.utils.ParameterTool;
@@ -18,7 +19,7 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
         long partitionIdleMs, long allowedLatenessMs, long flushEveryMs, int topK, AlertThresholds alerts,
         long checkpointIntervalMs, int parallelism, int maxRecordBytes) implements Serializable {
 
-    /** For local runs only: a fixed, public key. A deployment passes its own secret with --pseudonym-key. */
+    /** For local runs only (--demo): a fixed, public key. A deployment passes its own with --pseudonym-key-file. */
     public static final String DEMO_PSEUDONYM_KEY = io.aot.ledger.privacy.CustomerPseudonyms.DEMO_KEY;
 
     public AnalyticsSettings {
@@ -36,15 +37,20 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
     }
 
     /**
-     * {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace --pseudonym-key ...}:
-     * the one way to configure the job, for {@code flink run} and for the demo and benchmark that embed it.
+     * {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace
+     * --pseudonym-key-file ...}: the one way to configure the job, for {@code flink run} and for the demo and benchmark
+     * that embed it. The pseudonym key is required and the public demo key refused unless {@code --demo} is given
+     * ({@link CustomerPseudonyms#deploymentKey}).
      */
     public static AnalyticsSettings fromArgs(ParameterTool p) {
         AnalyticsSettings d = local(p.get("bootstrap-servers", "127.0.0.1:9092"), p.get("cassandra", "127.0.0.1:9042"));
         AlertThresholds a = d.alerts();
         return new AnalyticsSettings(d.bootstrapServers(), p.get("committed-topic", d.committedTopic()),
                 p.get("group", d.consumerGroup()), p.get("rejected-topic", d.rejectedTopic()),
-                d.cassandraContactPoint(), p.get("keyspace", d.keyspace()), p.get("pseudonym-key", d.pseudonymKey()),
+                d.cassandraContactPoint(), p.get("keyspace", d.keyspace()),
+                CustomerPseudonyms.deploymentKey(p.get("pseudonym-key"),
+                        p.has("pseudonym-key-file") ? java.nio.file.Path.of(p.get("pseudonym-key-file")) : null,
+                        p.has("demo")),
                 p.getLong("out-of-orderness-ms", d.outOfOrdernessMs()),
                 p.getLong("partition-idle-ms", d.partitionIdleMs()),
                 p.getLong("allowed-lateness-ms", d.allowedLatenessMs()), p.getLong("flush-every-ms", d.flushEveryMs()),

@@ -69,8 +69,15 @@ class AnalyticsClusterIT {
             producer.flush();
         }
 
+        // A deployment's own pseudonym key, from a file (the job refuses to start without one, or with the demo key).
+        java.nio.file.Path keyFile = java.nio.file.Files.createTempFile("aot-pseudonym-", ".key");
+        keyFile.toFile().deleteOnExit();
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        java.nio.file.Files.writeString(keyFile, "it:" + java.util.HexFormat.of().formatHex(secret));
         try (FlinkCluster cluster = FlinkCluster.start(4, WAIT)) {
             String jobId = cluster.submit(jar, MarketAnalyticsJob.class.getName(),
+                    "--pseudonym-key-file", keyFile.toString(),
                     "--bootstrap-servers", kafka.bootstrapServers(), "--committed-topic", Topic.LEDGER_COMMITTED.nameIn(ns),
                     "--rejected-topic", Topic.TX_REJECTED.nameIn(ns), "--group", "it-" + ns,
                     "--cassandra", cassandra.contactPoint(), "--keyspace", keyspace, "--parallelism", "2",

@@ -99,7 +99,7 @@ public final class AdsBench implements Callable<Integer> {
             }
             String group = "aot-bench-ads-" + UUID.randomUUID();
             AudienceSettings s = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
-                "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra",
+                "--demo", "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra",
                 stack.cassandra().contactPoint(), "--group", group, "--segments", segments.toString(),
                 "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", "2000",
                 "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));

@@ -129,7 +129,7 @@ public final class AnalyticsBench implements Callable<Integer> {
         String group = "aot-bench-analytics-" + name + "-" + UUID.randomUUID();
         // a day replayed in seconds: no partition is ever idle, and a day of lateness
         AnalyticsSettings s = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {
-            "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().contactPoint(),
+            "--demo", "--bootstrap-servers", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().contactPoint(),
             "--group", group, "--out-of-orderness-ms", "600000", "--allowed-lateness-ms", Long.toString(24 * 3_600_000L),
             "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", Long.toString(CHECKPOINT_MS),
             "--flush-every-ms", Long.toString(flushEveryMs)}));

@@ -162,7 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
             // The simulated day passes in the demo's minute: an hour of payment time is a few seconds of commit
             // order, so the analytics' lateness bounds are a day here (before the ingest job sets the checkpoints).
             AnalyticsSettings analytics = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {
-                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
+                "--demo", "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
                 "--group", "aot-demo-analytics-" + UUID.randomUUID(),
                 "--out-of-orderness-ms", "600000", "--allowed-lateness-ms", Long.toString(24 * 3_600_000L),
                 "--flush-every-ms", "5000"}));
@@ -176,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Files.write(segments, in.readAllBytes());
             }
             AudienceSettings audiences = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
-                "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
+                "--demo", "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
                 "--group", "aot-demo-audiences-" + UUID.randomUUID(), "--segments", segments.toString(),
                 "--quintiles-every-ms", "2000", "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));
             AudienceJob.wire(env, audiences, AudienceJob.committedSource(audiences),

@@ -46,6 +46,47 @@ public final class CustomerPseudonyms implements Serializable {
         return new CustomerPseudonyms(spec.substring(0, colon), HexFormat.of().parseHex(spec.substring(colon + 1).trim()));
     }
 
+    /**
+     * The key spec a job runs with, from its options. Fails closed: {@code keyFile} ({@code --pseudonym-key-file}, a
+     * file holding {@code keyId:hexkey}: the way to pass a secret, since a command line shows in {@code ps}) or
+     * {@code spec} ({@code --pseudonym-key}) must be given, not both; and the public {@link #DEMO_KEY} (or any key
+     * with id {@code demo}) is refused unless {@code demo} is set, so a forgotten option or a typo cannot deploy with a
+     * published key. With {@code demo} and no key, the demo key.
+     *
+     * @throws IllegalArgumentException naming the option at fault and what to pass instead
+     */
+    public static String deploymentKey(String spec, java.nio.file.Path keyFile, boolean demo) {
+        if (spec != null && keyFile != null) {
+            throw new IllegalArgumentException("give --pseudonym-key-file or --pseudonym-key, not both");
+        }
+        if (keyFile != null) {
+            try {
+                spec = java.nio.file.Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--pseudonym-key-file " + keyFile + ": cannot read it (" + e + ")");
+            }
+        }
+        if (spec == null) {
+            if (demo) {
+                return DEMO_KEY;
+            }
+            throw new IllegalArgumentException("--pseudonym-key-file FILE (keyId:hexkey, at least " + MIN_KEY_BYTES
+                    + " random bytes) is required; only a local demo may run without one (--demo)");
+        }
+        CustomerPseudonyms parsed;
+        try {
+            parsed = parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((keyFile != null ? "--pseudonym-key-file " + keyFile : "--pseudonym-key")
+                    + ": " + e.getMessage(), e);
+        }
+        if (!demo && ("demo".equals(parsed.keyId) || java.util.Arrays.equals(parsed.key, parse(DEMO_KEY).key))) {
+            throw new IllegalArgumentException("the pseudonym key is the public demo key: refused outside a local demo"
+                    + " (--demo); pass a secret of your own with --pseudonym-key-file FILE");
+        }
+        return spec;
+    }
+
     public String keyId() {
         return keyId;
     }

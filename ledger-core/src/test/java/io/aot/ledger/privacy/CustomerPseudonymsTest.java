@@ -35,4 +35,29 @@ class CustomerPseudonymsTest {
         assertThatThrownBy(() -> CustomerPseudonyms.parse("K 1:" + KEY)).hasMessageContaining("key id");
         assertThatThrownBy(() -> CustomerPseudonyms.parse(KEY)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Issue #18 item 8: a job's key fails closed (none given, or the public demo key, is an error outside --demo). */
+    @Test
+    void theDeploymentKeyFailsClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey(null, null, false))
+                .hasMessageContaining("--pseudonym-key-file FILE").hasMessageContaining("--demo");
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey(CustomerPseudonyms.DEMO_KEY, null, false))
+                .hasMessageContaining("public demo key");
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey("demo:" + KEY, null, false))
+                .hasMessageContaining("public demo key");
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey("k1:00ff", null, false))
+                .hasMessageContaining("--pseudonym-key").hasMessageContaining("at least 32 bytes");
+        assertThat(CustomerPseudonyms.deploymentKey(null, null, true)).isEqualTo(CustomerPseudonyms.DEMO_KEY);
+        assertThat(CustomerPseudonyms.deploymentKey(CustomerPseudonyms.DEMO_KEY, null, true))
+                .isEqualTo(CustomerPseudonyms.DEMO_KEY);
+        assertThat(CustomerPseudonyms.deploymentKey("k1:" + KEY, null, false)).isEqualTo("k1:" + KEY);
+
+        java.nio.file.Path file = dir.resolve("pseudonym.key");
+        java.nio.file.Files.writeString(file, "k1:" + KEY + "\n");
+        assertThat(CustomerPseudonyms.deploymentKey(null, file, false)).isEqualTo("k1:" + KEY);
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey("k1:" + KEY, file, false))
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> CustomerPseudonyms.deploymentKey(null, dir.resolve("missing.key"), false))
+                .hasMessageContaining("missing.key").hasMessageContaining("cannot read");
+    }
 }
