@@ -24,9 +24,10 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "aot", mixinStandardHelpOptions = true, version = "aot 0.1.0-SNAPSHOT",
         description = "AOT payment-ledger platform: terminals and Klaytn -> Kafka -> Flink -> BFT validators -> Cassandra.",
-        footer = {"", "Exit codes: 0 done; 1 failed (one line on stderr: what failed and what to do; the details in a",
-            "log file under ~/.aot/logs named in that line, or on stderr with --verbose); 2 bad arguments.",
-            "Some commands say more in their own help (audit, receipt: 1 for findings or an invalid receipt)."},
+        footer = {"", "Exit codes: 0 done; 1 failed: one line on stderr says what failed and what to",
+            "do, the details go to a log file under ~/.aot/logs named in that line (to",
+            "stderr with --verbose); 2 bad arguments. audit and receipt also exit 1 for",
+            "findings or an invalid receipt, receipt 2 for a transaction it cannot find."},
         subcommands = {DemoCommand.class, StackCommand.class, ProvisionCommand.class, ValidatorCommand.class, SimulateCommand.class, GatewayCommand.class, ChainCommand.class, TerminalsCommand.class, AuditCommand.class, ReceiptCommand.class, ReportCommand.class, io.aot.cli.settlement.SettlementCommand.class, io.aot.cli.segments.SegmentsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
