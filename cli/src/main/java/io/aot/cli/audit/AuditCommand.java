@@ -1,11 +1,16 @@
 package io.aot.cli.audit;
 
-import io.aot.consensus.node.HostPort;
+import io.aot.cli.connect.CassandraSessions;
+import io.aot.cli.connect.HostPortOption;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.ServerUnavailableException;
 import io.aot.consensus.codec.WireCodec;
 import io.aot.consensus.node.Genesis;
 import io.aot.consensus.node.ValidatorClient;
 import io.aot.ingestion.registry.TerminalRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +27,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** Bound on one run, so an audit of a long chain is done in slices. */
     static final long MAX_BLOCKS_PER_RUN = 100_000;
+
+    /** Bound on connecting to the validator and on each of its answers (one block). */
+    static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
 
     @Option(names = "--validator", required = true, description = "A validator's RPC address, host:port.")
     String validator;
@@ -47,8 +55,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Genesis genesis = Genesis.read(genesisFile);
-        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), HostPort.parse(validator));
-                TerminalRegistry registry = TerminalRegistry.connect(HostPort.parse(cassandra), datacenter, keyspace)) {
+        // Every IOException in here is the validator's: the registry's driver throws its own (unchecked) exceptions.
+        try (ValidatorClient client = new ValidatorClient(genesis.chainId(),
+                HostPortOption.parse("--validator", validator), RPC_TIMEOUT);
+                TerminalRegistry registry = TerminalRegistry.owning(CassandraSessions.open(cassandra, datacenter),
+                        keyspace)) {
             long last = to != null ? to : client.latestHeight();
             if (from < 1 || last < from) {
                 System.err.printf("aot audit: nothing to audit in %d..%d (latest committed height %d)%n", from, last,
@@ -88,6 +99,8 @@ public final class AuditCommand implements Callable<Integer> {
                     report.chainTransfers(), report.evidence().size(),
                     report.clean() ? "clean" : report.findings().size() + " finding(s)");
             return report.clean() ? 0 : 1;
+        } catch (IOException e) {
+            throw new ServerUnavailableException(Server.VALIDATOR, "--validator", validator, e);
         }
     }
 }

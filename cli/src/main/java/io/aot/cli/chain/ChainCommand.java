@@ -1,16 +1,25 @@
 package io.aot.cli.chain;
 
+import io.aot.cli.connect.KafkaProbe;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.ServerUnavailableException;
+import io.aot.cli.errors.UsageException;
 import io.aot.ingestion.chain.CaverKlaytnRpc;
+import io.aot.ingestion.chain.ChainDataException;
 import io.aot.ingestion.chain.ChainFollower;
 import io.aot.ingestion.chain.FollowerSettings;
 import io.aot.ingestion.chain.KlaytnTxDecoder;
 import io.aot.schemas.topics.Topic;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code aot chain follow|decode}: the AOT token on Klaytn/Kaia, through caver-java. */
 @Command(name = "chain", mixinStandardHelpOptions = true,
@@ -18,9 +27,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {ChainCommand.Follow.class, ChainCommand.Decode.class})
 public final class ChainCommand implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        System.err.println("aot chain: name a subcommand (follow, decode); see --help");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: follow, decode");
     }
 
     /** {@code aot chain decode RAW_TX_HEX}. */
@@ -85,9 +97,23 @@ public final class ChainCommand implements Runnable {
                 System.err.println("aot chain follow: --token must be the AOT contract address (0x + 40 hex digits)");
                 return 2;
             }
+            if (confirmations < 0) {
+                throw new UsageException("--confirmations must be 0 or more, got " + confirmations);
+            }
             FollowerSettings settings = FollowerSettings.of(chainId, contract, fromBlock, confirmations);
+            if (!rpc.matches("https?://.+")) {
+                throw new UsageException("--rpc must be an http:// or https:// URL, got " + rpc);
+            }
+            CaverKlaytnRpc node = new CaverKlaytnRpc(rpc, rpcTimeoutMs);
+            try {
+                requireAnswer(node);
+                KafkaProbe.requireReachable(bootstrap);
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "chain-follow-stop"));
-            try (ChainFollower follower = new ChainFollower(new CaverKlaytnRpc(rpc, rpcTimeoutMs), bootstrap,
+            try (ChainFollower follower = new ChainFollower(node, bootstrap,
                     Topic.CHAIN_TX.nameIn(namespace), Topic.CHAIN_FOLLOWER_POSITION.nameIn(namespace), settings,
                     Clock.systemUTC(), new ChainFollower.Listener() {
                         @Override
@@ -110,6 +136,15 @@ public final class ChainCommand implements Runnable {
                 System.out.printf("stopped; next block %,d%n", next);
             }
             return 0;
+        }
+
+        /** Once running, the follower retries a node that fails; one that fails from the start is a wrong --rpc. */
+        private void requireAnswer(CaverKlaytnRpc node) {
+            try {
+                node.blockNumber();
+            } catch (IOException | ChainDataException e) {
+                throw new ServerUnavailableException(Server.KLAYTN_NODE, "--rpc", rpc, e);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.aot.cli.gateway;
 
-import io.aot.consensus.node.HostPort;
+import io.aot.cli.connect.CassandraSessions;
+import io.aot.cli.connect.KafkaProbe;
 import io.aot.ingestion.gateway.GatewaySettings;
 import io.aot.ingestion.gateway.PaymentPublisher;
 import io.aot.ingestion.gateway.TerminalGateway;
@@ -86,8 +87,9 @@ public final class GatewayCommand implements Callable<Integer> {
                 maxBodyBytes, ratePerTerminal, burstPerTerminal, maxInFlight, kafkaTimeoutMs, maxClockSkewMs, d.limits(),
                 d.terminalCacheTtlMs(), d.maxCachedTerminals(), d.sequenceWindow(), tlsCert, tlsKey);
         String target = topic != null ? topic : Topic.TERMINAL_TX.baseName();
+        KafkaProbe.requireReachable(bootstrap); // the publisher's start would wait its 30 s for a Kafka that is not there
         try (CachingTerminalDirectory terminals = new CachingTerminalDirectory(
-                TerminalRegistry.connect(HostPort.parse(cassandra), datacenter, keyspace),
+                TerminalRegistry.owning(CassandraSessions.open(cassandra, datacenter), keyspace),
                 Duration.ofMillis(settings.terminalCacheTtlMs()), settings.maxCachedTerminals(), System::nanoTime);
                 PaymentPublisher publisher = new PaymentPublisher(bootstrap, target, maxInFlight, kafkaTimeoutMs)) {
             publisher.start(Duration.ofSeconds(30));

@@ -3,7 +3,10 @@ package io.aot.cli.provision;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import io.aot.consensus.node.HostPort;
+import io.aot.cli.connect.CassandraSessions;
+import io.aot.cli.connect.KafkaProbe;
+import io.aot.cli.errors.ExceptionTranslator;
+import io.aot.cli.errors.UsageException;
 import io.aot.schemas.cql.CqlSchema;
 import io.aot.schemas.cql.Keyspace;
 import io.aot.schemas.cql.Replication;
@@ -36,47 +39,61 @@ public final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--topic-replicas", defaultValue = "1")
     short topicReplicas;
 
-    @Option(names = "--wait-seconds", defaultValue = "180", description = "How long to wait for the servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--wait-seconds", defaultValue = "0", description = {"How long to wait for servers that are still "
+            + "starting (default ${DEFAULT-VALUE}: fail at once,", "in one line, when one does not answer)."})
     int waitSeconds;
 
     @Override
     public Integer call() throws Exception {
+        Replication keyspaceReplication;
+        try {
+            keyspaceReplication = Replication.parse(replication);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--replication: " + e.getMessage());
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
-        while (true) {
+        untilDone(deadline, "Kafka at " + bootstrap, () -> {
+            KafkaProbe.requireReachable(bootstrap);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 var outcomes = TopicAdmin.ensureTopics(admin, "", topicReplicas, Duration.ofSeconds(30));
                 outcomes.forEach(o -> System.out.printf("topic %-40s %2d partitions%s%n", o.topic(), o.partitions(),
                         o.created() ? " (created)" : ""));
-                break;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                System.out.println("waiting for Kafka at " + bootstrap + ": " + e.getMessage());
-                Thread.sleep(3_000);
             }
-        }
-        while (true) {
-            try (CqlSession s = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
-                    .withLocalDatacenter(datacenter)
-                    // The driver refreshes schema metadata after each DDL statement, debounced by 1 s by default:
-                    // a second per CREATE TABLE. Provisioning issues ~30 of them.
-                    .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                            .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10)).build())
-                    .build()) {
+        });
+        // The driver refreshes schema metadata after each DDL statement, debounced by 1 s by default: a second per
+        // CREATE TABLE. Provisioning issues ~30 of them.
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10)).build();
+        untilDone(deadline, "Cassandra at " + cassandra, () -> {
+            try (CqlSession s = CassandraSessions.open(cassandra, datacenter, config)) {
                 for (Keyspace k : Keyspace.values()) {
-                    int n = CqlSchema.apply(k, k.defaultName(), Replication.parse(replication), s::execute);
+                    int n = CqlSchema.apply(k, k.defaultName(), keyspaceReplication, s::execute);
                     System.out.printf("keyspace %-20s %d statements applied%n", k.defaultName(), n);
                 }
-                break;
+            }
+        });
+        return 0;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} until it succeeds: a server that is still starting fails it until the deadline. */
+    private static void untilDone(long deadline, String server, Step step) throws Exception {
+        while (true) {
+            try {
+                step.run();
+                return;
+            } catch (UsageException e) {
+                throw e;
             } catch (Exception e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                System.out.println("waiting for Cassandra at " + cassandra + ": " + e.getMessage());
+                System.out.println("waiting for " + server + " (" + ExceptionTranslator.reason(e) + ")");
                 Thread.sleep(3_000);
             }
         }
-        return 0;
     }
 }

@@ -1,11 +1,16 @@
 package io.aot.cli.receipt;
 
-import io.aot.consensus.node.HostPort;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.aot.cli.connect.CassandraSessions;
+import io.aot.cli.connect.HostPortOption;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.ServerUnavailableException;
 import io.aot.consensus.node.Genesis;
 import io.aot.consensus.node.ValidatorClient;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +26,9 @@ import picocli.CommandLine.Parameters;
         description = {"Print and verify a committed transaction's receipt, or verify a saved one offline.",
             "Exit 0: valid; 1: invalid (the failing check and why); 2: not found or bad arguments."})
 public final class ReceiptCommand implements Callable<Integer> {
+
+    /** Bound on connecting to the validator and on its answer: a receipt is one small request. */
+    static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TX_ID")
     String txId;
@@ -69,24 +77,27 @@ public final class ReceiptCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        try (ValidatorClient client = new ValidatorClient(genesis.chainId(), HostPort.parse(validator))) {
-            ValidatorClient.TxProof proof = client.txProof(height, index);
-            if (proof == null) {
-                System.err.printf("aot receipt: the validator has no transaction %d at height %d%n", index, height);
-                return 2;
-            }
-            Receipt receipt = Receipt.of(txId, proof);
-            if (out != null) {
-                receipt.write(out);
-                System.out.println("saved to " + out);
-            }
-            return report(receipt, genesis);
+        ValidatorClient.TxProof proof;
+        try (ValidatorClient client = new ValidatorClient(genesis.chainId(),
+                HostPortOption.parse("--validator", validator), RPC_TIMEOUT)) {
+            proof = client.txProof(height, index);
+        } catch (IOException e) {
+            throw new ServerUnavailableException(Server.VALIDATOR, "--validator", validator, e);
         }
+        if (proof == null) {
+            System.err.printf("aot receipt: the validator has no transaction %d at height %d%n", index, height);
+            return 2;
+        }
+        Receipt receipt = Receipt.of(txId, proof);
+        if (out != null) {
+            receipt.write(out);
+            System.out.println("saved to " + out);
+        }
+        return report(receipt, genesis);
     }
 
     private boolean locate() {
-        try (CqlSession s = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
-                .withLocalDatacenter(datacenter).build()) {
+        try (CqlSession s = CassandraSessions.open(cassandra, datacenter)) {
             Row r = s.execute(s.prepare("SELECT height, index_in_block FROM " + keyspace
                     + ".transactions_by_id WHERE tx_id = ?").bind(txId)).one();
             if (r == null) {

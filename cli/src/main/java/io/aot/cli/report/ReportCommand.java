@@ -1,7 +1,7 @@
 package io.aot.cli.report;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.aot.consensus.node.HostPort;
+import io.aot.cli.connect.CassandraSessions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -56,8 +56,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         LocalDate d = day != null ? day : LocalDate.now(MarketDay.SEOUL);
         MarketDay market;
-        try (CqlSession session = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
-                .withLocalDatacenter(datacenter).build()) {
+        try (CqlSession session = CassandraSessions.open(cassandra, datacenter)) {
             market = MarketDay.read(session, keyspace, d, top);
         }
         Files.createDirectories(out);

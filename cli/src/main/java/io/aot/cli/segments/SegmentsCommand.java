@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.aot.ads.access.AdvertiserApi;
 import io.aot.ads.access.AdvertiserKeys;
 import io.aot.ads.access.SegmentDirectory;
-import io.aot.consensus.node.HostPort;
+import io.aot.cli.connect.CassandraSessions;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,8 +43,7 @@ public final class SegmentsCommand implements Runnable {
         String keyspace;
 
         CqlSession session() {
-            return CqlSession.builder().addContactPoint(HostPort.parse(cassandra)).withLocalDatacenter(datacenter)
-                    .build();
+            return CassandraSessions.open(cassandra, datacenter);
         }
     }
 

@@ -4,20 +4,18 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.aot.cli.connect.CassandraSessions;
 import io.aot.cli.settlement.SettlementStatement.DayTotal;
 import io.aot.cli.settlement.SettlementStatement.Party;
 import io.aot.cli.settlement.SettlementStatement.PartyKind;
 import io.aot.consensus.node.HostPort;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +71,6 @@ public final class SettlementCommand implements Callable<Integer> {
         Party party;
         LocalDate first;
         LocalDate last;
-        InetSocketAddress contact;
         try {
             if ((merchant == null) == (acquirer == null)) {
                 return usage("give --merchant M --from D [--to D], or --acquirer A --day D");
@@ -81,7 +78,7 @@ public final class SettlementCommand implements Callable<Integer> {
             if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
                 return usage("--keyspace must match [a-z][a-z0-9_]{0,47}");
             }
-            contact = HostPort.parse(cassandra);
+            HostPort.parse(cassandra); // a malformed address is a bad argument, checked with the others
             if (merchant != null) {
                 if (day != null || from == null) {
                     return usage("--merchant takes --from D [--to D], not --day");
@@ -109,15 +106,14 @@ public final class SettlementCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
 
-        // This command reports a failed connection itself, in one line: the driver's own WARN lines would repeat it.
-        Configurator.setLevel("com.datastax.oss.driver", Level.ERROR);
         SettlementStatement statement;
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, CONNECT_TIMEOUT)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, CONNECT_TIMEOUT)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT).build();
-        try (CqlSession session = CqlSession.builder().addContactPoint(contact).withLocalDatacenter(datacenter)
-                .withConfigLoader(config).build()) {
+        // A Cassandra that cannot be reached is the one-line failure of every command (CassandraSessions); one that
+        // fails the queries is this command's.
+        try (CqlSession session = CassandraSessions.open(cassandra, datacenter, config)) {
             statement = SettlementStatement.read(session, keyspace, party, first, last);
         } catch (DriverException e) {
             return failure("cannot read the ledger from Cassandra at " + cassandra + " (keyspace " + keyspace + "): "

@@ -1,5 +1,9 @@
 package io.aot.cli.simulate;
 
+import io.aot.cli.connect.KafkaProbe;
+import io.aot.cli.connect.TcpProbe;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.UsageException;
 import io.aot.ingestion.simulator.DumpWriter;
 import io.aot.ingestion.simulator.GatewaySender;
 import io.aot.ingestion.simulator.Fleet;
@@ -7,6 +11,7 @@ import io.aot.ingestion.simulator.PaymentSimulator;
 import io.aot.ingestion.simulator.SimulatedDay;
 import io.aot.ingestion.simulator.SignedBatches;
 import io.aot.schemas.topics.Topic;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,6 +100,7 @@ public final class SimulateCommand implements Callable<Integer> {
             System.err.println("aot simulate: --bootstrap is required with --via kafka (start a broker with ./aot stack)");
             return 2;
         }
+        KafkaProbe.requireReachable(bootstrap);
         long total = (long) rate * seconds;
         Fleet fleet = Fleet.generate(seed, merchants, customers);
         SimulatedDay simulated = day != null ? new SimulatedDay(day) : SimulatedDay.yesterday(java.time.Clock.systemUTC());
@@ -104,6 +110,8 @@ public final class SimulateCommand implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // A missing topic fails the first send within seconds instead of the default 60 s of waiting for metadata.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         String target = topic != null ? topic : Topic.TERMINAL_TX.baseName();
         Map<PaymentSimulator.Kind, Long> counts = new EnumMap<>(PaymentSimulator.Kind.class);
         AtomicLong acked = new AtomicLong();
@@ -160,10 +168,13 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int viaGateway() throws Exception {
+        InetSocketAddress address = gatewayAddress();
+        GatewaySender sender = new GatewaySender(gateway, concurrency, gatewayTrustCert);
+        // Else every request would fail on its own and be counted, for --seconds, before the summary said so.
+        TcpProbe.requireOpen(Server.GATEWAY, "--gateway", gateway.toString(), address);
         long total = (long) rate * seconds;
         Fleet fleet = Fleet.generate(seed, merchants, customers);
         PaymentSimulator sim = PaymentSimulator.live(fleet, seed, total, badFraction, Clock.systemUTC());
-        GatewaySender sender = new GatewaySender(gateway, concurrency, gatewayTrustCert);
         System.out.printf("simulating %,d payments (%d merchants, %d customers, seed %d) through the gateway at %s%n",
                 total, merchants, customers, seed, gateway);
         long t0 = System.nanoTime();
@@ -202,5 +213,13 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " gateway is below what the popular simulated terminals send; 503 means Kafka was unavailable.");
         }
         return 0;
+    }
+
+    private InetSocketAddress gatewayAddress() {
+        boolean https = "https".equals(gateway.getScheme());
+        if (!https && !"http".equals(gateway.getScheme()) || gateway.getHost() == null) {
+            throw new UsageException("--gateway must be an http:// or https:// URL, got " + gateway);
+        }
+        return new InetSocketAddress(gateway.getHost(), gateway.getPort() > 0 ? gateway.getPort() : https ? 443 : 80);
     }
 }

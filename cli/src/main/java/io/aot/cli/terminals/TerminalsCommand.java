@@ -2,9 +2,10 @@ package io.aot.cli.terminals;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.aot.avro.MerchantCategory;
-import io.aot.consensus.node.HostPort;
 import io.aot.avro.Region;
 import io.aot.avro.SignatureAlgorithm;
+import io.aot.cli.connect.CassandraSessions;
+import io.aot.cli.errors.UsageException;
 import io.aot.ingestion.registry.TerminalRegistry;
 import io.aot.ingestion.simulator.Fleet;
 import io.aot.ledger.terminal.Terminal;
@@ -18,8 +19,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code aot terminals register|register-fleet|list|revoke}: the terminal registry in Cassandra. */
 @Command(name = "terminals", mixinStandardHelpOptions = true,
@@ -28,9 +32,12 @@ import picocli.CommandLine.Parameters;
             TerminalsCommand.Revoke.class})
 public final class TerminalsCommand implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        System.err.println("aot terminals: name a subcommand (register, register-fleet, list, revoke); see --help");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: register, register-fleet, list, revoke");
     }
 
     /** Where the registry lives; the DDL is applied idempotently first, so a fresh cluster works. */
@@ -49,10 +56,15 @@ public final class TerminalsCommand implements Runnable {
         String replication;
 
         TerminalRegistry open() {
-            CqlSession session = CqlSession.builder().addContactPoint(HostPort.parse(cassandra))
-                    .withLocalDatacenter(datacenter).build();
+            Replication keyspaceReplication;
             try {
-                CqlSchema.apply(Keyspace.LEDGER, keyspace, Replication.parse(replication), session::execute);
+                keyspaceReplication = Replication.parse(replication);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--replication: " + e.getMessage());
+            }
+            CqlSession session = CassandraSessions.open(cassandra, datacenter);
+            try {
+                CqlSchema.apply(Keyspace.LEDGER, keyspace, keyspaceReplication, session::execute);
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -78,8 +90,14 @@ public final class TerminalsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            byte[] publicKey;
+            try {
+                publicKey = HexFormat.of().parseHex(publicKeyHex);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--public-key: " + e.getMessage());
+            }
             Terminal t = new Terminal(id, merchant, merchantName, category.name(), region.name(), acquirer, keyId, algorithm,
-                    HexFormat.of().parseHex(publicKeyHex), Terminal.Status.ACTIVE, Instant.now(), null);
+                    publicKey, Terminal.Status.ACTIVE, Instant.now(), null);
             try (TerminalRegistry registry = target.open()) {
                 registry.register(t);
             }

@@ -1,7 +1,9 @@
 package io.aot.cli.validator;
 
+import io.aot.cli.connect.HostPortOption;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.ServerUnavailableException;
 import io.aot.consensus.engine.TimeoutConfig;
-import io.aot.consensus.node.HostPort;
 import io.aot.consensus.node.NodeConfig;
 import io.aot.consensus.node.Testnet;
 import io.aot.consensus.node.ValidatorClient;
@@ -128,7 +130,7 @@ public final class ValidatorCommand implements Callable<Integer> {
     /**
      * {@code aot validator status --rpc H:P}: the validator's figures (RPC STATUS) in a few lines. Exit 0; 1 with one
      * line on stderr when the address does not answer within {@link #TIMEOUT} (refused, unreachable, silent, or not a
-     * validator); 2 for bad arguments.
+     * validator) or the --tls-ca file cannot be used; 2 for bad arguments.
      */
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Print a running validator's height, round, step, peers, mempool, sync state and counters.")
@@ -144,29 +146,16 @@ public final class ValidatorCommand implements Callable<Integer> {
         Path tlsCa;
 
         @Override
-        public Integer call() {
-            InetSocketAddress address;
-            try {
-                address = HostPort.parse(rpc);
-            } catch (IllegalArgumentException e) {
-                System.err.println("aot validator status: " + e.getMessage());
-                return 2;
-            }
+        public Integer call() throws IOException {
+            InetSocketAddress address = HostPortOption.parse("--rpc", rpc);
             ValidatorStatus status;
+            javax.net.ssl.SSLContext tls = tlsCa == null ? ValidatorClient.defaultTls()
+                    : io.aot.consensus.node.NodeTls.clientContext(tlsCa);
             // The chain id signs batches only; a status request needs none.
-            javax.net.ssl.SSLContext tls;
-            try {
-                tls = tlsCa == null ? ValidatorClient.defaultTls() : io.aot.consensus.node.NodeTls.clientContext(tlsCa);
-            } catch (IOException e) {
-                System.err.println("aot validator status: --tls-ca " + tlsCa + ": " + e.getMessage());
-                return 2;
-            }
             try (ValidatorClient client = new ValidatorClient("", address, TIMEOUT, tls)) {
                 status = client.status();
             } catch (IOException e) {
-                System.err.println("aot validator status: no answer from " + rpc + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
-                return 1;
+                throw new ServerUnavailableException(Server.VALIDATOR, "--rpc", rpc, e);
             }
             status.describe().forEach(System.out::println);
             return 0;

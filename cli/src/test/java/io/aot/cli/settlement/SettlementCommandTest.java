@@ -2,6 +2,7 @@ package io.aot.cli.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aot.cli.Main;
 import io.aot.cli.settlement.SettlementStatement.Line;
 import io.aot.cli.settlement.SettlementStatement.Party;
 import io.aot.cli.settlement.SettlementStatement.PartyKind;
@@ -16,9 +17,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code aot settlement} without a ledger: bad arguments are one line and exit 2, an unreachable Cassandra one line and
@@ -43,7 +44,8 @@ class SettlementCommandTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         long t0 = System.nanoTime();
         try {
-            int exit = new CommandLine(new SettlementCommand()).execute(args);
+            int exit = Main.commandLine().execute(Stream.concat(Stream.of("settlement"), Stream.of(args))
+                    .toArray(String[]::new));
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
                     (System.nanoTime() - t0) / 1_000_000);
         } finally {
@@ -86,7 +88,8 @@ class SettlementCommandTest {
                 "--out", dir.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().lines()).singleElement().asString()
-                .startsWith("aot settlement: cannot read the ledger from Cassandra at 127.0.0.1:" + closed);
+                .startsWith("aot settlement: cannot reach Cassandra at 127.0.0.1:" + closed
+                        + " (connection refused); ");
         assertThat(r.millis()).as("answered within seconds").isLessThan(15_000);
         assertThat(Files.exists(dir.resolve(StatementFiles.HTML))).as("no statement written").isFalse();
     }

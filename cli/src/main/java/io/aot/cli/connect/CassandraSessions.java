@@ -1,0 +1,38 @@
+package io.aot.cli.connect;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.aot.cli.errors.Server;
+import io.aot.cli.errors.ServerUnavailableException;
+
+/**
+ * The Cassandra session of an {@code aot} command, from its {@code --cassandra host:port}: the address is checked
+ * first ({@link TcpProbe}), and a contact point that fails the driver's handshake is a {@link
+ * ServerUnavailableException}, so the command fails in one line within seconds.
+ */
+public final class CassandraSessions {
+
+    private CassandraSessions() {
+    }
+
+    public static CqlSession open(String hostPort, String datacenter) {
+        return open(hostPort, datacenter, null);
+    }
+
+    /** @param config the driver settings the command needs, or null for the driver's defaults */
+    public static CqlSession open(String hostPort, String datacenter, DriverConfigLoader config) {
+        CqlSessionBuilder builder = CqlSession.builder()
+                .addContactPoint(TcpProbe.requireOpen(Server.CASSANDRA, "--cassandra", hostPort))
+                .withLocalDatacenter(datacenter);
+        if (config != null) {
+            builder.withConfigLoader(config);
+        }
+        try {
+            return builder.build();
+        } catch (AllNodesFailedException e) {
+            throw new ServerUnavailableException(Server.CASSANDRA, "--cassandra", hostPort, e);
+        }
+    }
+}
