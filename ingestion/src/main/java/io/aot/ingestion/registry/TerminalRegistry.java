@@ -1,6 +1,8 @@
 package io.aot.ingestion.registry;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -20,6 +22,11 @@ import java.util.regex.Pattern;
  * The terminal registry in Cassandra ({@code aot_ledger.terminals} and {@code terminals_by_merchant}): register,
  * revoke, look up, list. Registration is an idempotent upsert of the whole row; revocation keeps the row (audit needs
  * the key of a revoked terminal to re-verify its old payments) and only changes the status.
+ *
+ * <p>Every read and write runs at one consistency level, {@link #DEFAULT_CONSISTENCY} (LOCAL_QUORUM) unless given:
+ * with replication factor 3 a revocation written to 2 replicas is seen by every read from 2 (2 + 2 > 3), so a stolen
+ * terminal is refused everywhere once {@code aot terminals revoke} returns. At the driver's default (LOCAL_ONE) for
+ * both, a read could reach the one replica that has not yet heard of the revocation.
  */
 public final class TerminalRegistry implements TerminalDirectory {
 
@@ -28,8 +35,12 @@ public final class TerminalRegistry implements TerminalDirectory {
     /** Bound on one listing, so a CLI call never pulls an unbounded table into memory. */
     public static final int MAX_LIST = 100_000;
 
+    /** Registration, revocation and lookups: see the class comment. */
+    public static final ConsistencyLevel DEFAULT_CONSISTENCY = DefaultConsistencyLevel.LOCAL_QUORUM;
+
     private final CqlSession session;
     private final boolean ownsSession;
+    private final ConsistencyLevel consistency;
     private final PreparedStatement insert;
     private final PreparedStatement insertByMerchant;
     private final PreparedStatement select;
@@ -39,12 +50,17 @@ public final class TerminalRegistry implements TerminalDirectory {
     private final PreparedStatement selectAll;
 
     public TerminalRegistry(CqlSession session, String keyspace) {
-        this(session, keyspace, false);
+        this(session, keyspace, DEFAULT_CONSISTENCY, false);
     }
 
-    private TerminalRegistry(CqlSession session, String keyspace, boolean ownsSession) {
+    public TerminalRegistry(CqlSession session, String keyspace, ConsistencyLevel consistency) {
+        this(session, keyspace, consistency, false);
+    }
+
+    private TerminalRegistry(CqlSession session, String keyspace, ConsistencyLevel consistency, boolean ownsSession) {
         this.session = session;
         this.ownsSession = ownsSession;
+        this.consistency = consistency;
         String t = keyspace + ".terminals";
         String m = keyspace + ".terminals_by_merchant";
         insert = session.prepare("INSERT INTO " + t + " (terminal_id, merchant_id, merchant_name, merchant_category, region,"
@@ -60,14 +76,26 @@ public final class TerminalRegistry implements TerminalDirectory {
 
     /** A registry with its own session, closed with it. */
     public static TerminalRegistry connect(InetSocketAddress contactPoint, String localDatacenter, String keyspace) {
-        return owning(CqlSession.builder().addContactPoint(contactPoint).withLocalDatacenter(localDatacenter).build(),
-                keyspace);
+        return connect(contactPoint, localDatacenter, keyspace, DEFAULT_CONSISTENCY);
+    }
+
+    /** As {@link #connect(InetSocketAddress, String, String)}, at {@code consistency} for every read and write. */
+    public static TerminalRegistry connect(InetSocketAddress contactPoint, String localDatacenter, String keyspace,
+            ConsistencyLevel consistency) {
+        CqlSession session = CqlSession.builder().addContactPoint(contactPoint).withLocalDatacenter(localDatacenter)
+                .build();
+        try {
+            return new TerminalRegistry(session, keyspace, consistency, true);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
     }
 
     /** A registry that takes over {@code session}: closing the registry closes it (also if this fails). */
     public static TerminalRegistry owning(CqlSession session, String keyspace) {
         try {
-            return new TerminalRegistry(session, keyspace, true);
+            return new TerminalRegistry(session, keyspace, DEFAULT_CONSISTENCY, true);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -81,7 +109,8 @@ public final class TerminalRegistry implements TerminalDirectory {
                         terminal.merchantCategory(), terminal.region(), terminal.acquirerId(), terminal.keyId(),
                         terminal.algorithm().name(), ByteBuffer.wrap(terminal.publicKey()), terminal.status().name(),
                         terminal.registeredAt(), terminal.revokedAt()),
-                insertByMerchant.bind(terminal.merchantId(), terminal.terminalId(), terminal.status().name())));
+                insertByMerchant.bind(terminal.merchantId(), terminal.terminalId(), terminal.status().name()))
+                .setConsistencyLevel(consistency));
     }
 
     /** Revokes a registered terminal; false when there is no such terminal. */
@@ -91,7 +120,7 @@ public final class TerminalRegistry implements TerminalDirectory {
             return false;
         }
         session.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED, revoke.bind(at, terminalId),
-                revokeByMerchant.bind(existing.get().merchantId(), terminalId)));
+                revokeByMerchant.bind(existing.get().merchantId(), terminalId)).setConsistencyLevel(consistency));
         return true;
     }
 
@@ -100,7 +129,7 @@ public final class TerminalRegistry implements TerminalDirectory {
         if (terminalId == null || !ID.matcher(terminalId).matches()) {
             return Optional.empty();
         }
-        Row row = session.execute(select.bind(terminalId)).one();
+        Row row = session.execute(select.bind(terminalId).setConsistencyLevel(consistency)).one();
         return Optional.ofNullable(row).map(TerminalRegistry::terminal);
     }
 
@@ -108,14 +137,14 @@ public final class TerminalRegistry implements TerminalDirectory {
         int bound = Math.min(limit, MAX_LIST);
         List<Terminal> out = new ArrayList<>();
         if (merchantId.isPresent()) {
-            for (Row r : session.execute(selectByMerchant.bind(merchantId.get()))) {
+            for (Row r : session.execute(selectByMerchant.bind(merchantId.get()).setConsistencyLevel(consistency))) {
                 if (out.size() >= bound) {
                     break;
                 }
                 find(r.getString("terminal_id")).ifPresent(out::add);
             }
         } else {
-            for (Row r : session.execute(selectAll.bind().setPageSize(1000))) {
+            for (Row r : session.execute(selectAll.bind().setPageSize(1000).setConsistencyLevel(consistency))) {
                 if (out.size() >= bound) {
                     break;
                 }

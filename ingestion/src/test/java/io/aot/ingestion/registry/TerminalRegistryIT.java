@@ -76,6 +76,32 @@ class TerminalRegistryIT {
         }
     }
 
+    /**
+     * Every registry statement runs at LOCAL_QUORUM (a revocation must be seen by every later lookup). Shown on one
+     * node with a keyspace of replication factor 3: a quorum (2 replicas) is unavailable there, so LOCAL_QUORUM
+     * statements are refused while LOCAL_ONE ones pass. Before, every statement ran at the driver's LOCAL_ONE.
+     */
+    @Test
+    void everyReadAndWriteIsAtLocalQuorumUnlessConfigured(CassandraNode cassandra) {
+        String rf3 = "aot_ledger_rf3_" + Long.toHexString(System.nanoTime());
+        Terminal t = Fleet.generate(5, 2, 10).registrations(NOW).get(0);
+        try (CqlSession s = cassandra.newSession()) {
+            CqlSchema.apply(Keyspace.LEDGER, rf3, Replication.simple(3), s::execute);
+            TerminalRegistry quorum = new TerminalRegistry(s, rf3);
+            assertThatThrownBy(() -> quorum.register(t))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnavailableException.class)
+                    .hasMessageContaining("LOCAL_QUORUM");
+            TerminalRegistry one = new TerminalRegistry(s, rf3,
+                    com.datastax.oss.driver.api.core.DefaultConsistencyLevel.LOCAL_ONE);
+            one.register(t);
+            assertThat(one.find(t.terminalId())).isPresent();
+            assertThatThrownBy(() -> quorum.find(t.terminalId()))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnavailableException.class);
+            assertThatThrownBy(() -> quorum.list(Optional.empty(), 10))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnavailableException.class);
+        }
+    }
+
     @Test
     void androidKeystoreStyleP256KeyVerifiesAndATamperedPaymentDoesNot(CassandraNode cassandra) {
         X9ECParameters curve = ECNamedCurveTable.getByName("secp256r1");

@@ -30,6 +30,7 @@ public record IngestSettings(
         String cassandraContactPoint,
         String cassandraDatacenter,
         String ledgerKeyspace,
+        String cassandraConsistency,
         int parallelism,
         long checkpointIntervalMs,
         int maxBatchTxs,
@@ -45,6 +46,12 @@ public record IngestSettings(
         String limits) implements Serializable {
 
     public IngestSettings {
+        try {
+            com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(cassandraConsistency);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("--cassandra-consistency " + cassandraConsistency
+                    + ": one of LOCAL_QUORUM, QUORUM, EACH_QUORUM, LOCAL_ONE, ONE, ALL");
+        }
         validators = List.copyOf(validators);
         if (validators.isEmpty()) {
             throw new IllegalArgumentException("--validators host:port[,host:port...] is required");
@@ -79,6 +86,7 @@ public record IngestSettings(
                 p.get("cassandra", "127.0.0.1:9042"),
                 p.get("cassandra-datacenter", "datacenter1"),
                 p.get("ledger-keyspace", "aot_ledger"),
+                p.get("cassandra-consistency", "LOCAL_QUORUM"),
                 p.getInt("parallelism", 2),
                 p.getLong("checkpoint-interval-ms", 2_000),
                 p.getInt("max-batch-txs", 2_000),

@@ -124,6 +124,6 @@ public final class LedgerIngestJob {
 
     public static TerminalDirectoryFactory terminalDirectory(IngestSettings s) {
         return new CassandraTerminalDirectory(s.cassandraContactPoint(), s.cassandraDatacenter(), s.ledgerKeyspace(),
-                s.terminalCacheTtl(), s.maxCachedTerminals());
+                s.cassandraConsistency(), s.terminalCacheTtl(), s.maxCachedTerminals());
     }
 }

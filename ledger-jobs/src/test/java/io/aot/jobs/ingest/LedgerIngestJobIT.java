@@ -183,7 +183,7 @@ class LedgerIngestJobIT {
             IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), Topic.TERMINAL_TX.nameIn(ns),
                     Topic.CHAIN_TX.nameIn(ns), Topic.TX_REJECTED.nameIn(ns), "ingest-it-" + ns, ValidatorTestnet.CHAIN,
                     net.rpcAddresses(), net.endorserSeedHex(), "127.0.0.1:1", CassandraNode.LOCAL_DATACENTER,
-                    keyspace, 1, 500, 200, 1 << 20, Duration.ofSeconds(60), 64 * 1024, 300_000, Duration.ofHours(1),
+                    keyspace, "LOCAL_QUORUM", 1, 500, 200, 1 << 20, Duration.ofSeconds(60), 64 * 1024, 300_000, Duration.ofHours(1),
                     3_000, 1_000, Duration.ofSeconds(10), 10_000,
                     "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
@@ -273,7 +273,7 @@ class LedgerIngestJobIT {
             IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), Topic.TERMINAL_TX.nameIn(ns),
                     Topic.CHAIN_TX.nameIn(ns), Topic.TX_REJECTED.nameIn(ns), "ingest-it-" + ns, ValidatorTestnet.CHAIN,
                     net.rpcAddresses(), net.endorserSeedHex(), cassandra.contactPoint(),
-                    CassandraNode.LOCAL_DATACENTER, keyspace, 2, 1_000, 200, 1 << 20, Duration.ofSeconds(60),
+                    CassandraNode.LOCAL_DATACENTER, keyspace, "LOCAL_QUORUM", 2, 1_000, 200, 1 << 20, Duration.ofSeconds(60),
                     64 * 1024, 300_000, Duration.ofHours(1), 3_000, 1_000, Duration.ofSeconds(10), 10_000,
                     "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0");
             Configuration conf = new Configuration();
