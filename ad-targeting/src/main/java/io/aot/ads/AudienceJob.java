@@ -21,6 +21,7 @@ import io.aot.avro.SegmentMembershipChange;
 import io.aot.jobs.cassandra.CassandraClusterBuilder;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.model.SourceRecord;
+import io.aot.jobs.deploy.JobDefaults;
 import io.aot.jobs.kafka.AvroRecordSerializer;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.ledger.privacy.CustomerPseudonyms;
@@ -37,7 +38,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -78,12 +78,20 @@ public final class AudienceJob {
 
     public static void main(String[] args) throws Exception {
         AudienceSettings s = AudienceSettings.fromArgs(ParameterTool.fromArgs(args));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = defaults(s).applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, s, committedSource(s), optOutSource(s), catalogSource(s),
                 LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 changeSink(s.bootstrapServers(), s.segmentsTopic()),
                 TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
         env.execute("aot-audiences");
+    }
+
+    /**
+     * What {@code main} applies where the deployment gave none: {@code --parallelism}, {@code --checkpoint-interval-ms},
+     * {@code --checkpoint-dir} (profiles outgrow the JobManager's in-memory checkpoints).
+     */
+    public static JobDefaults defaults(AudienceSettings s) {
+        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), false, s.checkpointDir());
     }
 
     public static KafkaSource<AudienceRecord> committedSource(AudienceSettings s) {
@@ -128,11 +136,6 @@ public final class AudienceJob {
             Source<AudienceRecord, ?, ?> optOuts, SourceFunction<AudienceControl> definitions,
             Sink<Rejection> rejections, Sink<SegmentMembershipChange> changes, TableSinks tables) {
         io.aot.schemas.serde.AvroRuntimeGuards.install();
-        env.setParallelism(s.parallelism());
-        env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
-        if (s.checkpointDir() != null) {
-            env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir());
-        }
         WatermarkStrategy<AudienceRecord> ledgerTime = WatermarkStrategy
                 .<AudienceRecord>forBoundedOutOfOrderness(Duration.ofMillis(s.outOfOrdernessMs()))
                 .withTimestampAssigner((r, kafkaTimestamp) -> r.eventTimeOrMin())

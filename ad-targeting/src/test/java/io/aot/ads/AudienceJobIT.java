@@ -271,7 +271,8 @@ class AudienceJobIT {
     private static JobClient start(AudienceSettings s) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        StreamExecutionEnvironment env = AudienceJob.defaults(s)
+                .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
         AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                 AudienceJob.catalogSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 AudienceJob.changeSink(s.bootstrapServers(), s.segmentsTopic()),

@@ -18,6 +18,7 @@ import io.aot.jobs.cassandra.CassandraClusterBuilder;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.model.SourceRecord;
+import io.aot.jobs.deploy.JobDefaults;
 import io.aot.jobs.kafka.AvroRecordSerializer;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.ledger.privacy.CustomerPseudonyms;
@@ -33,7 +34,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -70,11 +70,16 @@ public final class MarketAnalyticsJob {
     public static void main(String[] args) throws Exception {
         ParameterTool p = ParameterTool.fromArgs(args);
         AnalyticsSettings s = AnalyticsSettings.fromArgs(p);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = defaults(s).applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, s, kafkaSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 alertSink(s.bootstrapServers(), p.get("alerts-topic", Topic.ANALYTICS_ALERTS.baseName())),
                 TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
         env.execute("aot-market-analytics");
+    }
+
+    /** What {@code main} applies where the deployment gave none: {@code --parallelism}, {@code --checkpoint-interval-ms}. */
+    public static JobDefaults defaults(AnalyticsSettings s) {
+        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), false, null);
     }
 
     public static KafkaSource<MarketRecord> kafkaSource(AnalyticsSettings s) {
@@ -92,8 +97,6 @@ public final class MarketAnalyticsJob {
 
     public static void wire(StreamExecutionEnvironment env, AnalyticsSettings s, Source<MarketRecord, ?, ?> source,
             Sink<Rejection> rejections, Sink<MarketAlert> alertSink, TableSinks tables) {
-        env.setParallelism(s.parallelism());
-        env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         WatermarkStrategy<MarketRecord> watermarks = WatermarkStrategy
                 .<MarketRecord>forBoundedOutOfOrderness(Duration.ofMillis(s.outOfOrdernessMs()))
                 .withTimestampAssigner((r, kafkaTimestamp) -> r.eventTimeOrMin())

@@ -112,7 +112,8 @@ class MarketAnalyticsJobIT {
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
         conf.setString("restart-strategy.fixed-delay.delay", "1 s");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        StreamExecutionEnvironment env = MarketAnalyticsJob.defaults(settings)
+                .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
         CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandra.contactPoint());
         ARMED.set(true);
         MarketAnalyticsJob.wire(env, settings, MarketAnalyticsJob.kafkaSource(settings),

@@ -103,7 +103,8 @@ public final class AdsBench implements Callable<Integer> {
                 stack.cassandra().contactPoint(), "--group", group, "--segments", segments.toString(),
                 "--partition-idle-ms", "3600000", "--checkpoint-interval-ms", "2000",
                 "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+            StreamExecutionEnvironment env = AudienceJob.defaults(s)
+                    .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration()));
             AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                     AudienceJob.catalogSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                     AudienceJob.changeSink(s.bootstrapServers(), s.segmentsTopic()),

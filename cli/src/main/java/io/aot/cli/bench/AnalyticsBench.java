@@ -141,7 +141,8 @@ public final class AnalyticsBench implements Callable<Integer> {
             }
         }
         PaymentCount.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        StreamExecutionEnvironment env = MarketAnalyticsJob.defaults(s)
+                .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration()));
         MarketAnalyticsJob.wire(env, s, MarketAnalyticsJob.kafkaSource(s),
                 LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 MarketAnalyticsJob.alertSink(s.bootstrapServers(), Topic.ANALYTICS_ALERTS.baseName()), tables

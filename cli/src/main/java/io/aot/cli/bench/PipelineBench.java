@@ -220,6 +220,7 @@ public final class PipelineBench implements Callable<Integer> {
                 round, preload.size());
         StreamExecutionEnvironment env = environment();
         IngestSettings settings = ingestSettings(on.local(), on.net(), target);
+        LedgerIngestJob.defaults(settings).applyTo(env);
         LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                 LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
                 LedgerIngestJob.terminalDirectory(settings));
@@ -259,6 +260,7 @@ public final class PipelineBench implements Callable<Integer> {
                 + " paused%n", round, preload.size());
         StreamExecutionEnvironment env = environment();
         IngestSettings settings = ingestSettings(on.local(), on.net(), target);
+        LedgerIngestJob.defaults(settings).applyTo(env);
         var ordered = LedgerIngestJob.orderedTransactions(env, settings, LedgerIngestJob.kafkaSource(settings),
                 LedgerIngestJob.rejectionSink(settings), LedgerIngestJob.terminalDirectory(settings));
         Path home = on.net().homes().get(0);

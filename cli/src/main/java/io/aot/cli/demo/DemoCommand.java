@@ -158,9 +158,13 @@ public final class DemoCommand implements Callable<Integer> {
             // Three jobs share two cores here, so the Cassandra sinks back-pressure; aligned barriers then wait behind
             // the buffered records and the exactly-once committed topic only advances every few tens of seconds.
             conf.setString("execution.checkpointing.unaligned.enabled", "true");
+            // One MiniCluster for the four jobs: one checkpoint configuration, the ingest job's (2 s, unaligned), with
+            // the audience job's checkpoint directory (its profiles outgrow in-memory checkpoints).
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    work.resolve("checkpoints").toUri().toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             // The simulated day passes in the demo's minute: an hour of payment time is a few seconds of commit
-            // order, so the analytics' lateness bounds are a day here (before the ingest job sets the checkpoints).
+            // order, so the analytics' lateness bounds are a day here.
             AnalyticsSettings analytics = AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {
                 "--demo", "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
                 "--group", "aot-demo-analytics-" + UUID.randomUUID(),
@@ -178,12 +182,13 @@ public final class DemoCommand implements Callable<Integer> {
             AudienceSettings audiences = AudienceSettings.fromArgs(ParameterTool.fromArgs(new String[] {
                 "--demo", "--bootstrap-servers", bootstrap, "--cassandra", stack.cassandra().contactPoint(),
                 "--group", "aot-demo-audiences-" + UUID.randomUUID(), "--segments", segments.toString(),
-                "--quintiles-every-ms", "2000", "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()}));
+                "--quintiles-every-ms", "2000"}));
             AudienceJob.wire(env, audiences, AudienceJob.committedSource(audiences),
                     AudienceJob.optOutSource(audiences), AudienceJob.catalogSource(audiences),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     AudienceJob.changeSink(bootstrap, Topic.AUDIENCE_SEGMENTS.baseName()),
                     AudienceJob.TableSinks.cassandra(stack.cassandra().contactPoint(), Keyspace.ADS.defaultName()));
+            LedgerIngestJob.defaults(settings).applyTo(env);
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                     LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
                     LedgerIngestJob.terminalDirectory(settings));

@@ -2,6 +2,7 @@ package io.aot.jobs.ingest;
 
 import io.aot.avro.Rejection;
 import io.aot.consensus.flink.ConsensusSink;
+import io.aot.jobs.deploy.JobDefaults;
 import io.aot.jobs.ingest.functions.DecodeValidateFunction;
 import io.aot.jobs.ingest.functions.DedupeByTxIdFunction;
 import io.aot.ledger.validation.PaymentLimits;
@@ -20,7 +21,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -49,16 +49,22 @@ public final class LedgerIngestJob {
 
     public static void main(String[] args) throws Exception {
         IngestSettings settings = IngestSettings.fromArgs(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = defaults(settings).applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, settings, kafkaSource(settings), consensusSink(settings), rejectionSink(settings),
                 terminalDirectory(settings));
-        // Under back-pressure aligned barriers wait behind every buffered record (40 s seen in bench pipeline), and
-        // until a checkpoint completes the source's offsets do not move: barriers overtake the buffers instead.
-        env.getCheckpointConfig().enableUnalignedCheckpoints();
         env.execute("aot-ledger-ingest");
     }
 
-    /** Builds the pipeline into {@code env}. */
+    /**
+     * What {@code main} applies where the deployment gave none: {@code --parallelism}, checkpoints every
+     * {@code --checkpoint-interval-ms}, unaligned (under back-pressure aligned barriers waited 40 s behind the buffered
+     * records in the pipeline benchmark, and the source's offsets only move when a checkpoint completes).
+     */
+    public static JobDefaults defaults(IngestSettings s) {
+        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), true, null);
+    }
+
+    /** Builds the pipeline into {@code env}; parallelism and checkpointing are the deployment's ({@link #defaults}). */
     public static void wire(StreamExecutionEnvironment env, IngestSettings s, Source<SourceRecord, ?, ?> source,
             Sink<byte[]> txSink, Sink<Rejection> rejectionSink, TerminalDirectoryFactory terminals) {
         orderedTransactions(env, s, source, rejectionSink, terminals)
@@ -72,8 +78,6 @@ public final class LedgerIngestJob {
      */
     public static DataStream<byte[]> orderedTransactions(StreamExecutionEnvironment env, IngestSettings s,
             Source<SourceRecord, ?, ?> source, Sink<Rejection> rejectionSink, TerminalDirectoryFactory terminals) {
-        env.setParallelism(s.parallelism());
-        env.enableCheckpointing(s.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
 
         DataStream<SourceRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-tx-source")
                 .uid("kafka-tx-source");

@@ -7,6 +7,7 @@ import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.deploy.JobDefaults;
 import io.aot.jobs.cassandra.CassandraRowSink;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.kafka.LedgerTopicSinks;
@@ -24,7 +25,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.utils.ParameterTool;
-import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -60,10 +60,10 @@ public final class LedgerStoreJob {
         Genesis genesis = Genesis.read(Path.of(p.getRequired("genesis")));
         List<String> validators = Arrays.stream(p.getRequired("validators").split(",")).map(String::trim).toList();
         String bootstrap = p.get("bootstrap-servers", "127.0.0.1:9092");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(p.getLong("checkpoint-interval-ms", 2_000), CheckpointingMode.EXACTLY_ONCE);
         // The committed topic is published when a checkpoint completes: barriers must not queue behind back-pressure.
-        env.getCheckpointConfig().enableUnalignedCheckpoints();
+        StreamExecutionEnvironment env = new JobDefaults(p.getInt("parallelism", 2),
+                p.getLong("checkpoint-interval-ms", 2_000), true, null)
+                .applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, genesis.chainId(),
                 new BlockSource(BlockSource.Settings.fromGenesis(genesis, validators, 1, 0)),
                 LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),

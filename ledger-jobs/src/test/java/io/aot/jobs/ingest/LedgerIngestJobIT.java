@@ -186,7 +186,8 @@ class LedgerIngestJobIT {
                     keyspace, "LOCAL_QUORUM", 1, 500, 200, 1 << 20, Duration.ofSeconds(60), 64 * 1024, 300_000, Duration.ofHours(1),
                     3_000, 1_000, Duration.ofSeconds(10), 10_000,
                     "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+            StreamExecutionEnvironment env = LedgerIngestJob.defaults(settings)
+                    .applyTo(StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration()));
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                     LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),
                     TestFleet.directory(SEED));
@@ -280,7 +281,8 @@ class LedgerIngestJobIT {
             conf.setString("restart-strategy.type", "fixed-delay");
             conf.setString("restart-strategy.fixed-delay.attempts", "3");
             conf.setString("restart-strategy.fixed-delay.delay", "1 s");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+            StreamExecutionEnvironment env = LedgerIngestJob.defaults(settings)
+                    .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
             Sink<byte[]> txSink = LedgerIngestJob.consensusSink(settings);
             if (fault == Fault.TASK_FAILURES) {
                 INGEST_FAIL_ONCE.set(true);

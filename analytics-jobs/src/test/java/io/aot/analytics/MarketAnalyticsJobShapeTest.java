@@ -1,0 +1,27 @@
+package io.aot.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aot.jobs.kafka.LedgerTopicSinks;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/** Issue #18 item 5: building the pipeline adds operators only; parallelism and checkpoints are the deployment's. */
+class MarketAnalyticsJobShapeTest {
+
+    @Test
+    void thePipelineLeavesTheClusterSettingsAlone() {
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
+        env.setParallelism(5);
+        AnalyticsSettings s = AnalyticsSettings.local("127.0.0.1:1", "127.0.0.1:1");
+        MarketAnalyticsJob.wire(env, s, MarketAnalyticsJob.kafkaSource(s),
+                LedgerTopicSinks.rejections("127.0.0.1:1", s.rejectedTopic()),
+                MarketAnalyticsJob.alertSink("127.0.0.1:1", "alerts"), (rows, table) -> rows.print());
+        assertThat(env.getParallelism()).isEqualTo(5);
+        assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
+        assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
+        assertThat(MarketAnalyticsJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
+                .getCheckpointConfig().getCheckpointInterval()).isEqualTo(s.checkpointIntervalMs());
+    }
+}

@@ -1,0 +1,53 @@
+package io.aot.jobs.deploy;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The cluster settings a job's {@code main} fills in where its deployment gave none. A pipeline builder ({@code wire})
+ * never sets parallelism, checkpointing or checkpoint storage: those belong to the deployment, so {@code flink run -p},
+ * {@code -D} options and the cluster's configuration always win over these defaults.
+ *
+ * <ul>
+ *   <li>parallelism: {@code parallelism} (the job's {@code --parallelism}) only when the configuration has no
+ *       {@code parallelism.default}, as in a run from an IDE; on a cluster, {@code flink run -p N};
+ *   <li>checkpointing: exactly once every {@code checkpointIntervalMs} ({@code --checkpoint-interval-ms}) unless
+ *       {@code execution.checkpointing.interval} is configured (every job commits its outputs at checkpoints);
+ *   <li>unaligned checkpoints, when {@code unalignedCheckpoints}, unless
+ *       {@code execution.checkpointing.unaligned.enabled} is configured: under back-pressure an aligned barrier waited
+ *       40 s behind buffered records in the pipeline benchmark, and the jobs' outputs only move at checkpoints;
+ *   <li>checkpoint storage: {@code checkpointDir} ({@code --checkpoint-dir}, a URI) unless
+ *       {@code execution.checkpointing.dir} is configured; null leaves Flink's default.
+ * </ul>
+ */
+public record JobDefaults(int parallelism, long checkpointIntervalMs, boolean unalignedCheckpoints,
+        String checkpointDir) {
+
+    public JobDefaults {
+        if (parallelism < 1 || checkpointIntervalMs < 10) {
+            throw new IllegalArgumentException("parallelism >= 1 and checkpoint interval >= 10 ms required, got "
+                    + parallelism + " and " + checkpointIntervalMs + " ms");
+        }
+    }
+
+    /** Applies the defaults the configuration of {@code env} leaves open; returns {@code env}. */
+    public StreamExecutionEnvironment applyTo(StreamExecutionEnvironment env) {
+        ReadableConfig conf = env.getConfiguration();
+        if (conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).isEmpty()) {
+            env.setParallelism(parallelism);
+        }
+        if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        }
+        if (unalignedCheckpoints && conf.getOptional(CheckpointingOptions.ENABLE_UNALIGNED).isEmpty()) {
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+        }
+        if (checkpointDir != null && conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            env.getCheckpointConfig().setCheckpointStorage(checkpointDir);
+        }
+        return env;
+    }
+}
