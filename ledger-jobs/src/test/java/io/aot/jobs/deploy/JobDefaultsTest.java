@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aot.jobs.ingest.IngestSettings;
 import io.aot.jobs.ingest.LedgerIngestJob;
 import io.aot.jobs.ingest.TestFleet;
-import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -46,8 +45,8 @@ class JobDefaultsTest {
     void theIngestPipelineLeavesTheClusterSettingsAlone() {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
         env.setParallelism(5);
-        IngestSettings s = IngestSettings.fromArgs(ParameterTool.fromArgs(new String[] {"--chain-id", "aot-test",
-            "--validators", "127.0.0.1:1", "--endorser-seed-hex", "00".repeat(32), "--parallelism", "2"}));
+        IngestSettings s = IngestSettings.fromArgs(new String[] {"--chain-id", "aot-test",
+            "--validators", "127.0.0.1:1", "--endorser-seed-hex", "00".repeat(32), "--parallelism", "2"});
         LedgerIngestJob.wire(env, s, LedgerIngestJob.kafkaSource(s), LedgerIngestJob.consensusSink(s),
                 LedgerIngestJob.rejectionSink(s), TestFleet.directory(1));
         assertThat(env.getParallelism()).isEqualTo(5);
