@@ -37,6 +37,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -431,6 +432,8 @@ class ByzantinePeerIT {
         private final List<String> unclosed = new CopyOnWriteArrayList<>();
         private final Map<Integer, AtomicLong> refusedSent = new ConcurrentHashMap<>();
         private final Map<Integer, AtomicLong> oversizedSent = new ConcurrentHashMap<>();
+        /** Crafted connections the validator closed (replaced by a newer one of this node) before a frame went out. */
+        private final AtomicLong closedBeforeSent = new AtomicLong();
         private final Map<Turn, AtomicLong> turns = new ConcurrentHashMap<>();
         private final AtomicLong poisonedRelays = new AtomicLong();
         private final AtomicLong precommitsWithheld = new AtomicLong();
@@ -524,7 +527,7 @@ class ByzantinePeerIT {
             return "Byzantine validator " + self + " at height " + height + ": turns " + turns + ", poisoned relays "
                     + poisonedRelays + ", precommits withheld " + precommitsWithheld + ", crafted cycles "
                     + craftedCycles + ", refused frames sent " + refusedSent + ", oversized announcements "
-                    + oversizedSent + ", engine dropped " + engine.dropped() + ", network " + network.counters();
+                    + oversizedSent + ", closed before sent " + closedBeforeSent + ", engine dropped " + engine.dropped() + ", network " + network.counters();
         }
 
         // ------------------------------------------------------------ the engine's world
@@ -863,6 +866,13 @@ class ByzantinePeerIT {
                     if (!p.closedByPeer()) {
                         unclosed.add(e.getKey() + " to validator " + peer);
                     }
+                } catch (java.net.ConnectException refused) {
+                    throw refused; // the validator is not listening: a failure, not a replacement
+                } catch (SocketException closedWhileSending) {
+                    // This node's next dial (its gossip link, or the crafted loop) replaced the connection while the
+                    // frames were being written: the validator closed it, as one connection per validator requires,
+                    // and counted the replacement. The frame was not sent; the next cycle sends it again.
+                    closedBeforeSent.incrementAndGet();
                 }
             }
             // Frame-level lies, below the codec: a length above 16 MiB (fault 5's "block larger than a frame"),
@@ -876,6 +886,10 @@ class ByzantinePeerIT {
                     if (!p.closedByPeer()) {
                         unclosed.add("frame announced at " + length + " bytes to validator " + peer);
                     }
+                } catch (java.net.ConnectException refused) {
+                    throw refused;
+                } catch (SocketException closedWhileSending) {
+                    closedBeforeSent.incrementAndGet(); // as above: a replaced connection
                 }
             }
             try (Peer p = dial(peer)) {
