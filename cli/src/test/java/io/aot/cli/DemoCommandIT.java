@@ -33,5 +33,11 @@ class DemoCommandIT {
                 .contains("(= committed)").contains("(= committed payments)").contains("Audience segments (aot_ads")
                 .doesNotContain("VIOLATES THE k RULE").contains("Demo PASSED").contains("Stopped everything the demo started");
         assertThat(output.lines().filter(l -> l.matches("\\s+\\d+s\\s.*"))).as("progress lines").isNotEmpty();
+        // Operators' logs stay out of the terminal: one line says how many and where the file is.
+        var logLine = java.util.regex.Pattern.compile("Log of the jobs and clients: [\\d,]+ warnings, [\\d,]+ errors -> (\\S+)")
+                .matcher(output);
+        assertThat(logLine.find()).as("the log summary line").isTrue();
+        assertThat(java.nio.file.Path.of(logLine.group(1))).exists();
+        assertThat(output).doesNotContain("\tat ").doesNotContain(" WARN ");
     }
 }

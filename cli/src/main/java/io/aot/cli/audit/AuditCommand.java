@@ -1,5 +1,6 @@
 package io.aot.cli.audit;
 
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.cli.connect.CassandraSessions;
 import io.aot.cli.connect.HostPortOption;
 import io.aot.cli.errors.Server;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code aot audit --from H --to H}: re-verify every signature of committed blocks; exit 1 on any finding. */
@@ -52,6 +54,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--keyspace", defaultValue = "aot_ledger")
     String keyspace;
 
+    @Mixin
+    CassandraConsistency consistency;
+
     @Override
     public Integer call() throws Exception {
         Genesis genesis = Genesis.read(genesisFile);
@@ -59,7 +64,7 @@ public final class AuditCommand implements Callable<Integer> {
         try (ValidatorClient client = new ValidatorClient(genesis.chainId(),
                 HostPortOption.parse("--validator", validator), RPC_TIMEOUT);
                 TerminalRegistry registry = TerminalRegistry.owning(CassandraSessions.open(cassandra, datacenter),
-                        keyspace)) {
+                        keyspace, consistency.level())) {
             long last = to != null ? to : client.latestHeight();
             if (from < 1 || last < from) {
                 System.err.printf("aot audit: nothing to audit in %d..%d (latest committed height %d)%n", from, last,

@@ -1,9 +1,12 @@
 package io.aot.cli.connect;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import io.aot.cli.errors.Server;
 import io.aot.cli.errors.ServerUnavailableException;
 
@@ -18,7 +21,18 @@ public final class CassandraSessions {
     }
 
     public static CqlSession open(String hostPort, String datacenter) {
-        return open(hostPort, datacenter, null);
+        return open(hostPort, datacenter, (DriverConfigLoader) null);
+    }
+
+    /** A session whose statements run at {@code consistency} unless they set their own. */
+    public static CqlSession open(String hostPort, String datacenter, ConsistencyLevel consistency) {
+        return open(hostPort, datacenter, config(consistency).build());
+    }
+
+    /** Driver settings with {@code consistency} as every statement's level, for a command to add its own to. */
+    public static ProgrammaticDriverConfigLoaderBuilder config(ConsistencyLevel consistency) {
+        return DriverConfigLoader.programmaticBuilder()
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, consistency.name());
     }
 
     /** @param config the driver settings the command needs, or null for the driver's defaults */

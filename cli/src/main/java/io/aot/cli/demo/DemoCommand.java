@@ -112,6 +112,22 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("aot demo: --seconds >= 1 and --rate 1..20000");
             return 2;
         }
+        // The jobs' and clients' log events go to a file: the terminal shows the demo's progress and one line on them.
+        Path logFile = io.aot.cli.errors.FailureLog.directory().resolve("demo-"
+                + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + ProcessHandle.current().pid() + ".log");
+        Files.createDirectories(logFile.getParent());
+        DemoLog log = DemoLog.redirectTo(logFile);
+        try {
+            return demo();
+        } finally {
+            log.close();
+            out.printf("Log of the jobs and clients: %,d warnings, %,d errors -> %s%n", log.warnings(), log.errors(),
+                    log.path());
+        }
+    }
+
+    private int demo() throws Exception {
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("aot-demo-");
         out.println("== 1/5 Kafka (KRaft) and Cassandra 5.0 as child JVMs on 127.0.0.1");

@@ -90,6 +90,11 @@ public final class ExceptionTranslator {
         String m = oneLine(e.getMessage());
         // A running Cassandra without the platform's keyspaces: the usual first-day mistake.
         boolean noSchema = m.contains("does not exist") || m.contains("unconfigured table");
+        if (e instanceof com.datastax.oss.driver.api.core.servererrors.UnavailableException) {
+            // Fewer replicas alive than the consistency level needs: say which option trades safety for availability.
+            return "Cassandra" + at(address) + " refused the request: " + m
+                    + "; bring the replicas back, or pass a lower --cassandra-consistency (e.g. LOCAL_ONE)";
+        }
         return "Cassandra" + at(address) + " refused the request: " + m + (noSchema
                 ? "; create the keyspaces and tables with ./aot provision, or pass --keyspace" : "");
     }

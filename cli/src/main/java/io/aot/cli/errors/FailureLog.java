@@ -18,7 +18,7 @@ import java.util.List;
  * stay one line: under {@code ~/.aot/logs}, or the folder of the system property {@value #DIR_PROPERTY}. Written
  * only on failure, readable by the user only (the arguments may hold a key).
  */
-final class FailureLog {
+public final class FailureLog {
 
     /** Overrides the folder, e.g. {@code -Daot.log-dir=/var/log/aot} (and tests, to keep out of the home folder). */
     static final String DIR_PROPERTY = "aot.log-dir";
@@ -31,7 +31,8 @@ final class FailureLog {
     private FailureLog() {
     }
 
-    private static Path directory() {
+    /** Where the command's log files go: {@code ~/.aot/logs}, or {@code -Daot.log-dir}. */
+    public static Path directory() {
         String dir = System.getProperty(DIR_PROPERTY);
         return dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".aot", "logs");
     }

@@ -1,5 +1,6 @@
 package io.aot.cli.gateway;
 
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.cli.connect.CassandraSessions;
 import io.aot.cli.connect.KafkaProbe;
 import io.aot.ingestion.gateway.GatewaySettings;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code aot gateway}: the HTTP API payment terminals call; runs until Ctrl-C. */
@@ -44,6 +46,9 @@ public final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--keyspace", defaultValue = "aot_ledger")
     String keyspace;
+
+    @Mixin
+    CassandraConsistency consistency;
 
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS only.")
     Path tlsCert;
@@ -89,7 +94,8 @@ public final class GatewayCommand implements Callable<Integer> {
         String target = topic != null ? topic : Topic.TERMINAL_TX.baseName();
         KafkaProbe.requireReachable(bootstrap); // the publisher's start would wait its 30 s for a Kafka that is not there
         try (CachingTerminalDirectory terminals = new CachingTerminalDirectory(
-                TerminalRegistry.owning(CassandraSessions.open(cassandra, datacenter), keyspace),
+                TerminalRegistry.owning(CassandraSessions.open(cassandra, datacenter), keyspace,
+                        consistency.level()),
                 Duration.ofMillis(settings.terminalCacheTtlMs()), settings.maxCachedTerminals(), System::nanoTime);
                 PaymentPublisher publisher = new PaymentPublisher(bootstrap, target, maxInFlight, kafkaTimeoutMs)) {
             publisher.start(Duration.ofSeconds(30));

@@ -2,6 +2,7 @@ package io.aot.cli.receipt;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.cli.connect.CassandraSessions;
 import io.aot.cli.connect.HostPortOption;
 import io.aot.cli.errors.Server;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,6 +59,9 @@ public final class ReceiptCommand implements Callable<Integer> {
     @Option(names = "--keyspace", defaultValue = "aot_ledger")
     String keyspace;
 
+    @Mixin
+    CassandraConsistency consistency;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Save the receipt here.")
     Path out;
 
@@ -97,7 +102,7 @@ public final class ReceiptCommand implements Callable<Integer> {
     }
 
     private boolean locate() {
-        try (CqlSession s = CassandraSessions.open(cassandra, datacenter)) {
+        try (CqlSession s = CassandraSessions.open(cassandra, datacenter, consistency.level())) {
             Row r = s.execute(s.prepare("SELECT height, index_in_block FROM " + keyspace
                     + ".transactions_by_id WHERE tx_id = ?").bind(txId)).one();
             if (r == null) {

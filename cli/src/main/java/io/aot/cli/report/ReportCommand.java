@@ -1,6 +1,7 @@
 package io.aot.cli.report;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.cli.connect.CassandraSessions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,6 +47,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--keyspace", defaultValue = "aot_analytics")
     String keyspace;
 
+    @Mixin
+    CassandraConsistency consistency;
+
     @Option(names = "--top", defaultValue = "10", description = "Merchants in the top list.")
     int top;
 
@@ -56,7 +61,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         LocalDate d = day != null ? day : LocalDate.now(MarketDay.SEOUL);
         MarketDay market;
-        try (CqlSession session = CassandraSessions.open(cassandra, datacenter)) {
+        try (CqlSession session = CassandraSessions.open(cassandra, datacenter, consistency.level())) {
             market = MarketDay.read(session, keyspace, d, top);
         }
         Files.createDirectories(out);

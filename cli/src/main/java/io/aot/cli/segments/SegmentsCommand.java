@@ -1,6 +1,7 @@
 package io.aot.cli.segments;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.ads.access.AdvertiserApi;
 import io.aot.ads.access.AdvertiserKeys;
 import io.aot.ads.access.SegmentDirectory;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,8 +44,11 @@ public final class SegmentsCommand implements Runnable {
         @Option(names = "--keyspace", defaultValue = "aot_ads")
         String keyspace;
 
+        @Mixin
+        CassandraConsistency consistency;
+
         CqlSession session() {
-            return CassandraSessions.open(cassandra, datacenter);
+            return CassandraSessions.open(cassandra, datacenter, consistency.level());
         }
     }
 

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.cli.connect.CassandraSessions;
 import io.aot.cli.settlement.SettlementStatement.DayTotal;
 import io.aot.cli.settlement.SettlementStatement.Party;
@@ -17,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,6 +68,9 @@ public final class SettlementCommand implements Callable<Integer> {
     @Option(names = "--keyspace", defaultValue = "aot_ledger", description = "The ledger keyspace.")
     String keyspace;
 
+    @Mixin
+    CassandraConsistency consistency;
+
     @Override
     public Integer call() {
         Party party;
@@ -107,7 +112,7 @@ public final class SettlementCommand implements Callable<Integer> {
         }
 
         SettlementStatement statement;
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        DriverConfigLoader config = CassandraSessions.config(consistency.level())
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, CONNECT_TIMEOUT)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, CONNECT_TIMEOUT)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT).build();

@@ -1,6 +1,7 @@
 package io.aot.cli.terminals;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.cli.connect.CassandraConsistency;
 import io.aot.avro.MerchantCategory;
 import io.aot.avro.Region;
 import io.aot.avro.SignatureAlgorithm;
@@ -55,6 +56,9 @@ public final class TerminalsCommand implements Runnable {
                 description = "simple:N or dc:N[,dc:N]; used only if the keyspace does not exist yet (default ${DEFAULT-VALUE}).")
         String replication;
 
+        @Mixin
+        CassandraConsistency consistency;
+
         TerminalRegistry open() {
             Replication keyspaceReplication;
             try {
@@ -69,7 +73,7 @@ public final class TerminalsCommand implements Runnable {
                 session.close();
                 throw e;
             }
-            return TerminalRegistry.owning(session, keyspace);
+            return TerminalRegistry.owning(session, keyspace, consistency.level());
         }
     }
 

@@ -94,8 +94,13 @@ public final class TerminalRegistry implements TerminalDirectory {
 
     /** A registry that takes over {@code session}: closing the registry closes it (also if this fails). */
     public static TerminalRegistry owning(CqlSession session, String keyspace) {
+        return owning(session, keyspace, DEFAULT_CONSISTENCY);
+    }
+
+    /** As {@link #owning(CqlSession, String)}, at {@code consistency} for every read and write. */
+    public static TerminalRegistry owning(CqlSession session, String keyspace, ConsistencyLevel consistency) {
         try {
-            return new TerminalRegistry(session, keyspace, DEFAULT_CONSISTENCY, true);
+            return new TerminalRegistry(session, keyspace, consistency, true);
         } catch (RuntimeException e) {
             session.close();
             throw e;
