@@ -866,8 +866,8 @@ class ByzantinePeerIT {
                     if (!p.closedByPeer()) {
                         unclosed.add(e.getKey() + " to validator " + peer);
                     }
-                } catch (java.net.ConnectException refused) {
-                    throw refused; // the validator is not listening: a failure, not a replacement
+                } catch (java.net.ConnectException notListening) {
+                    throw notListening; // the validator is not listening: a failure, not a replacement
                 } catch (SocketException closedWhileSending) {
                     // This node's next dial (its gossip link, or the crafted loop) replaced the connection while the
                     // frames were being written: the validator closed it, as one connection per validator requires,
@@ -886,8 +886,8 @@ class ByzantinePeerIT {
                     if (!p.closedByPeer()) {
                         unclosed.add("frame announced at " + length + " bytes to validator " + peer);
                     }
-                } catch (java.net.ConnectException refused) {
-                    throw refused;
+                } catch (java.net.ConnectException notListening) {
+                    throw notListening;
                 } catch (SocketException closedWhileSending) {
                     closedBeforeSent.incrementAndGet(); // as above: a replaced connection
                 }
