@@ -84,19 +84,37 @@ public final class ExceptionTranslator {
 
     private static String cassandra(DriverException e, CommandSpec command) {
         String address = optionValue(command, "--cassandra");
+        // Fewer replicas alive than the consistency level needs (the driver wraps it once it tried every node): the
+        // server answered, so say which option trades safety for availability rather than "cannot reach".
+        var unavailable = unavailable(e);
+        if (unavailable != null) {
+            return "Cassandra" + at(address) + " refused the request: " + oneLine(unavailable.getMessage())
+                    + "; bring the replicas back, or pass a lower --cassandra-consistency (e.g. LOCAL_ONE)";
+        }
         if (e instanceof AllNodesFailedException || e instanceof DriverTimeoutException) {
             return unreachable(Server.CASSANDRA, "--cassandra", address, e);
         }
         String m = oneLine(e.getMessage());
         // A running Cassandra without the platform's keyspaces: the usual first-day mistake.
         boolean noSchema = m.contains("does not exist") || m.contains("unconfigured table");
-        if (e instanceof com.datastax.oss.driver.api.core.servererrors.UnavailableException) {
-            // Fewer replicas alive than the consistency level needs: say which option trades safety for availability.
-            return "Cassandra" + at(address) + " refused the request: " + m
-                    + "; bring the replicas back, or pass a lower --cassandra-consistency (e.g. LOCAL_ONE)";
-        }
         return "Cassandra" + at(address) + " refused the request: " + m + (noSchema
                 ? "; create the keyspaces and tables with ./aot provision, or pass --keyspace" : "");
+    }
+
+    private static com.datastax.oss.driver.api.core.servererrors.UnavailableException unavailable(DriverException e) {
+        if (e instanceof com.datastax.oss.driver.api.core.servererrors.UnavailableException u) {
+            return u;
+        }
+        if (e instanceof AllNodesFailedException all) {
+            for (List<Throwable> errors : all.getAllErrors().values()) {
+                for (Throwable t : errors) {
+                    if (t instanceof com.datastax.oss.driver.api.core.servererrors.UnavailableException u) {
+                        return u;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static String unreachable(Server server, String option, String address, Throwable cause) {
