@@ -222,6 +222,14 @@ public final class TendermintEngine {
             drop("old-height");
             return;
         }
+        if (p.block().txs().size() > config.maxBlockTxs() || p.block().txBytes() > config.maxBlockBytes()) {
+            // Over the block bounds no honest proposer exceeds: invalid at any height. Dropped before it is buffered,
+            // hashed or kept, so it is never gossiped again either (a Byzantine proposer's 16 MiB block, re-sent by
+            // every honest node at every gossip tick, ran a 128 MiB validator out of heap). The round goes on as
+            // without a proposal: timeoutPropose, then prevote nil (CometBFT refuses block parts past MaxBytes alike).
+            drop("invalid-block");
+            return;
+        }
         if (p.height() > height) {
             buffer(p);
             return;

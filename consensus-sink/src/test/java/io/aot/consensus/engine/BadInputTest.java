@@ -76,6 +76,29 @@ class BadInputTest {
         assertThat(sent).isEmpty(); // a follower never votes
     }
 
+    /**
+     * A signed proposal of a block over the block bounds (a Byzantine proposer's) is dropped on arrival, for this
+     * height or the next: never kept, so never gossiped on. Kept, its 16 MiB were re-sent at every gossip tick by every
+     * honest validator, and ByzantinePeerIT's 128 MiB validators ran out of heap.
+     */
+    @Test
+    void aProposalOverTheBlockBoundsIsNeitherKeptNorBuffered() {
+        int proposer = validators.proposerIndex(0);
+        long bound = EngineConfig.defaults(CHAIN).maxBlockBytes();
+        List<String> txs = new ArrayList<>();
+        String big = "k=" + "x".repeat(KeyValueApplication.MAX_TX_BYTES - 2);
+        for (long bytes = 0; bytes <= bound; bytes += big.length()) {
+            txs.add(big);
+        }
+        Proposal oversized = proposal(proposer, block(txs, true));
+        engine.onProposal(oversized);
+        engine.onProposal(new Proposal(2, 0, -1, oversized.block(), proposer, oversized.signature()));
+
+        assertThat(engine.dropped()).containsEntry("invalid-block", 2L);
+        assertThat(engine.currentHeightMessages()).isEmpty();
+        assertThat(sent).isEmpty();
+    }
+
     /** Fault 7: next-height messages wait unverified, so they are bounded in bytes as well as in count. */
     @Test
     void messagesOfTheNextHeightAreBufferedWithinAByteBound() {
