@@ -4,6 +4,8 @@ import io.aot.analytics.aggregate.AggregateShape;
 import io.aot.analytics.aggregate.Fact;
 import io.aot.analytics.aggregate.TopMerchantsFunction;
 import io.aot.analytics.aggregate.TotalsFunction;
+import io.aot.analytics.alert.AlertBudgetFunction;
+import io.aot.analytics.alert.AlertThresholds;
 import io.aot.analytics.alert.Alerts;
 import io.aot.analytics.alert.CustomerPatternFunction;
 import io.aot.analytics.alert.TerminalBurstFunction;
@@ -135,7 +137,10 @@ public final class MarketAnalyticsJob {
                                 .returns(Alerts.TYPE).name("ticket-alerts").uid("ticket-alerts"),
                         payments.filter(e -> e.terminalId != null).name("terminal-payments").uid("terminal-payments")
                                 .keyBy(e -> e.terminalId).process(new TerminalBurstFunction(s.alerts()))
-                                .returns(Alerts.TYPE).name("terminal-alerts").uid("terminal-alerts"));
+                                .returns(Alerts.TYPE).name("terminal-alerts").uid("terminal-alerts"))
+                .keyBy(a -> a.getRule().toString())
+                .process(new AlertBudgetFunction(AlertThresholds.MAX_ALERTS_PER_RULE_PER_HOUR, s.allowedLatenessMs()))
+                .returns(Alerts.TYPE).name("alert-budget").uid("alert-budget");
         alerts.sinkTo(alertSink).name("alerts-topic").uid("alerts-topic").setParallelism(1);
         tables.write(alerts.map(Alerts::row).returns(AnalyticsTables.ALERTS.rowType()).name("alerts-rows")
                 .uid("alerts-rows"), AnalyticsTables.ALERTS);

@@ -15,6 +15,11 @@ public record AlertThresholds(int velocityMaxPayments, long velocityWindowMs, do
     public static final int MAX_REMEMBERED_PAYMENTS = 64;
     /** Transactions named in one alert. */
     public static final int MAX_TX_IDS = 20;
+    /**
+     * Alerts of one rule kept per hour ({@link AlertBudgetFunction}); beyond it a storm is summarized in one alert.
+     * The alerts table's partition bound rests on it (schemas' {@code PartitionBoundsTest}).
+     */
+    public static final int MAX_ALERTS_PER_RULE_PER_HOUR = 10_000;
 
     public AlertThresholds {
         if (velocityMaxPayments < 2 || velocityMaxPayments > MAX_REMEMBERED_PAYMENTS || velocityWindowMs < 1
