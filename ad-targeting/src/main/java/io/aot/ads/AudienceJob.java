@@ -154,10 +154,11 @@ public final class AudienceJob {
                 .name("opt-out-rows").uid("opt-out-rows"), AdsTable.OPT_OUTS);
 
         DataStream<ProfileSnapshot> profiles = ledgerEvents.union(optOutEvents).keyBy(e -> e.member)
-                .process(new ProfileFunction(s.profileTtlDays())).name("profiles").uid("profiles");
+                .process(new ProfileFunction(s.profileTtlDays())).name("profiles").uid("profiles")
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM);
         DataStream<RfmQuintiles> quintiles = profiles.keyBy(p -> RfmDistributionFunction.KEY)
                 .process(new RfmDistributionFunction(s.quintilesEveryMs())).name("rfm-distribution")
-                .uid("rfm-distribution").setParallelism(1);
+                .uid("rfm-distribution").setParallelism(1).setMaxParallelism(JobDefaults.MAX_PARALLELISM);
         DataStream<AudienceControl> catalog = env.addSource(definitions, "segment-definitions")
                 .returns(AudienceControl.class).uid("segment-definitions").setParallelism(1);
         BroadcastStream<AudienceControl> control = catalog
@@ -165,11 +166,12 @@ public final class AudienceJob {
                         .name("rfm-control").uid("rfm-control").setParallelism(1))
                 .broadcast(MembershipFunction.CONTROL);
         DataStream<MembershipDelta> deltas = profiles.keyBy(p -> p.member).connect(control)
-                .process(new MembershipFunction()).name("segment-membership").uid("segment-membership");
+                .process(new MembershipFunction()).name("segment-membership").uid("segment-membership")
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM);
         String keyId = CustomerPseudonyms.parse(s.pseudonymKey()).keyId();
         SingleOutputStreamOperator<SegmentMembershipChange> published = deltas.keyBy(d -> d.segmentId)
                 .process(new PublicationFunction(s.k(), s.statusEveryMs(), keyId)).returns(CHANGE_TYPE)
-                .name("k-anonymity-gate").uid("k-anonymity-gate");
+                .name("k-anonymity-gate").uid("k-anonymity-gate").setMaxParallelism(JobDefaults.MAX_PARALLELISM);
 
         published.sinkTo(changes).name("segments-topic").uid("segments-topic");
         tables.write(published.map(AudienceJob::memberRow).returns(AdsTable.SEGMENT_MEMBERS.rowType())

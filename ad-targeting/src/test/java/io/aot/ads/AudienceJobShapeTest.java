@@ -24,12 +24,18 @@ class AudienceJobShapeTest {
             segments.toString(), "--bootstrap-servers", "127.0.0.1:1", "--checkpoint-dir", dir.toUri().toString()}));
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
         env.setParallelism(5);
+        env.getConfig().disableGenericTypes(); // a type Flink would hand to Kryo fails the graph's serializers here
         AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                 AudienceJob.catalogSource(s), LedgerTopicSinks.rejections("127.0.0.1:1", s.rejectedTopic()),
                 AudienceJob.changeSink("127.0.0.1:1", s.segmentsTopic()), (rows, table) -> rows.print());
         assertThat(env.getParallelism()).isEqualTo(5);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
-        assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
+        var graph = env.getStreamGraph();
+        assertThat(graph.getStreamNodes()).isNotEmpty();
+        // Issue #18 item 6: every operator with keyed state names its max parallelism (the state's key-group layout).
+        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
+                .isNotEmpty().allSatisfy(n -> assertThat(n.getMaxParallelism()).as(n.getOperatorName())
+                        .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
         assertThat(AudienceJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
                 .getCheckpointConfig().getCheckpointStorage()).isNotNull();
     }

@@ -115,7 +115,8 @@ public final class MarketAnalyticsJob {
                     .returns(Fact.class).name(name + "-facts").uid(name + "-facts")
                     .keyBy(shape::key)
                     .process(new TotalsFunction(shape, s.allowedLatenessMs(), s.flushEveryMs()))
-                    .returns(shape.table().rowType()).name(name).uid(name), shape.table());
+                    .returns(shape.table().rowType()).name(name).uid(name)
+                    .setMaxParallelism(JobDefaults.MAX_PARALLELISM), shape.table());
         }
         for (TopMerchantsFunction.Ranking ranking : TopMerchantsFunction.Ranking.values()) {
             String name = ranking.table().name();
@@ -123,7 +124,8 @@ public final class MarketAnalyticsJob {
                     .returns(Fact.class).name(name + "-facts").uid(name + "-facts")
                     .keyBy(ranking::key)
                     .process(new TopMerchantsFunction(ranking, s.topK(), s.allowedLatenessMs(), s.flushEveryMs()))
-                    .returns(ranking.table().rowType()).name(name).uid(name), ranking.table());
+                    .returns(ranking.table().rowType()).name(name).uid(name)
+                    .setMaxParallelism(JobDefaults.MAX_PARALLELISM), ranking.table());
         }
 
         DataStream<MarketEvent> payments = events.filter(e -> e.ok() && e.is("PAYMENT") && e.merchantId != null)
@@ -132,15 +134,19 @@ public final class MarketAnalyticsJob {
                 .uid("customer-payments")
                 .keyBy(e -> e.customer).process(new CustomerPatternFunction(s.alerts()))
                 .returns(Alerts.TYPE).name("customer-alerts").uid("customer-alerts")
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM)
                 .union(payments.keyBy(e -> e.merchantId + "|" + e.currency)
                                 .process(new TicketOutlierFunction(s.alerts()))
-                                .returns(Alerts.TYPE).name("ticket-alerts").uid("ticket-alerts"),
+                                .returns(Alerts.TYPE).name("ticket-alerts").uid("ticket-alerts")
+                                .setMaxParallelism(JobDefaults.MAX_PARALLELISM),
                         payments.filter(e -> e.terminalId != null).name("terminal-payments").uid("terminal-payments")
                                 .keyBy(e -> e.terminalId).process(new TerminalBurstFunction(s.alerts()))
-                                .returns(Alerts.TYPE).name("terminal-alerts").uid("terminal-alerts"))
+                                .returns(Alerts.TYPE).name("terminal-alerts").uid("terminal-alerts")
+                                .setMaxParallelism(JobDefaults.MAX_PARALLELISM))
                 .keyBy(a -> a.getRule().toString())
                 .process(new AlertBudgetFunction(AlertThresholds.MAX_ALERTS_PER_RULE_PER_HOUR, s.allowedLatenessMs()))
-                .returns(Alerts.TYPE).name("alert-budget").uid("alert-budget");
+                .returns(Alerts.TYPE).name("alert-budget").uid("alert-budget")
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM);
         alerts.sinkTo(alertSink).name("alerts-topic").uid("alerts-topic").setParallelism(1);
         tables.write(alerts.map(Alerts::row).returns(AnalyticsTables.ALERTS.rowType()).name("alerts-rows")
                 .uid("alerts-rows"), AnalyticsTables.ALERTS);

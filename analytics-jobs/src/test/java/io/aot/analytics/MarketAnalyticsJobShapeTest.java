@@ -14,13 +14,19 @@ class MarketAnalyticsJobShapeTest {
     void thePipelineLeavesTheClusterSettingsAlone() {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
         env.setParallelism(5);
+        env.getConfig().disableGenericTypes(); // a type Flink would hand to Kryo fails the graph's serializers here
         AnalyticsSettings s = AnalyticsSettings.local("127.0.0.1:1", "127.0.0.1:1");
         MarketAnalyticsJob.wire(env, s, MarketAnalyticsJob.kafkaSource(s),
                 LedgerTopicSinks.rejections("127.0.0.1:1", s.rejectedTopic()),
                 MarketAnalyticsJob.alertSink("127.0.0.1:1", "alerts"), (rows, table) -> rows.print());
         assertThat(env.getParallelism()).isEqualTo(5);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
-        assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
+        var graph = env.getStreamGraph();
+        assertThat(graph.getStreamNodes()).isNotEmpty();
+        // Issue #18 item 6: every operator with keyed state names its max parallelism (the state's key-group layout).
+        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
+                .isNotEmpty().allSatisfy(n -> assertThat(n.getMaxParallelism()).as(n.getOperatorName())
+                        .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
         assertThat(MarketAnalyticsJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
                 .getCheckpointConfig().getCheckpointInterval()).isEqualTo(s.checkpointIntervalMs());
     }

@@ -26,6 +26,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public record JobDefaults(int parallelism, long checkpointIntervalMs, boolean unalignedCheckpoints,
         String checkpointDir) {
 
+    /**
+     * The max parallelism of every operator with keyed state, set by the pipelines themselves: it fixes how keys map to
+     * key groups in checkpoints and savepoints, so it is part of the state's layout, not a deployment setting, and it
+     * must never change under a running job (a savepoint restores only into the same value). 128 is what Flink derived
+     * for these jobs' parallelism before it was explicit, so their existing savepoints still restore; it caps how far a
+     * job can rescale (up to 128 subtasks).
+     */
+    public static final int MAX_PARALLELISM = 128;
+
     public JobDefaults {
         if (parallelism < 1 || checkpointIntervalMs < 10) {
             throw new IllegalArgumentException("parallelism >= 1 and checkpoint interval >= 10 ms required, got "

@@ -91,10 +91,11 @@ public final class LedgerIngestJob {
         SingleOutputStreamOperator<LedgerTx> unique = validated
                 .keyBy(tx -> tx.orderKey)
                 .process(new DedupeByTxIdFunction(s.dedupeTtl()))
-                .name("dedupe-by-tx-id").uid("dedupe-by-tx-id");
+                .name("dedupe-by-tx-id").uid("dedupe-by-tx-id").setMaxParallelism(JobDefaults.MAX_PARALLELISM);
         SingleOutputStreamOperator<LedgerTx> ordered = DataStreamUtils.reinterpretAsKeyedStream(unique, tx -> tx.orderKey)
                 .process(new TerminalSequenceOrderFunction(s.maxGapHoldMs(), s.maxHeldPerTerminal()))
-                .name("order-by-terminal-sequence").uid("order-by-terminal-sequence");
+                .name("order-by-terminal-sequence").uid("order-by-terminal-sequence")
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM);
 
         validated.getSideOutput(Rejections.TAG)
                 .union(unique.getSideOutput(Rejections.TAG), ordered.getSideOutput(Rejections.TAG))

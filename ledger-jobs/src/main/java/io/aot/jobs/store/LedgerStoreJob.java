@@ -145,7 +145,8 @@ public final class LedgerStoreJob {
                     .keyBy(SettlementFunction::key)
                     .process(new SettlementFunction(TABLE_FLUSH_EVERY_CHAIN_MS))
                     .returns(LedgerTableRows.DAILY_SETTLEMENT.rowType())
-                    .name("daily-settlement").uid("daily-settlement").setParallelism(1);
+                    .name("daily-settlement").uid("daily-settlement").setParallelism(1)
+                    .setMaxParallelism(JobDefaults.MAX_PARALLELISM);
             table(settlement.map(LedgerTableRows::settlementByMerchant), LedgerTableRows.DAILY_SETTLEMENT_BY_MERCHANT,
                     ledgerKeyspace, cluster);
             table(settlement.map(LedgerTableRows::settlementByAcquirer), LedgerTableRows.DAILY_SETTLEMENT_BY_ACQUIRER,
@@ -179,7 +180,8 @@ public final class LedgerStoreJob {
                 .returns(Types.TUPLE(Types.STRING, Types.STRING, Types.BIG_INT, Types.LONG, Types.LONG, Types.LONG))
                 .name("posting-deltas").uid("posting-deltas").setParallelism(1)
                 .keyBy(d -> d.f0 + "|" + d.f1)
-                .process(new BalanceFunction(opening, TABLE_FLUSH_EVERY_CHAIN_MS)), table, keyspace, cluster);
+                .process(new BalanceFunction(opening, TABLE_FLUSH_EVERY_CHAIN_MS))
+                .setMaxParallelism(JobDefaults.MAX_PARALLELISM), table, keyspace, cluster);
     }
 
     /** {@code account|currency} -> opening balance, summed over the assets that share a currency column. */

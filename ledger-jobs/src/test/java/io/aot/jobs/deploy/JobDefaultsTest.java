@@ -45,12 +45,18 @@ class JobDefaultsTest {
     void theIngestPipelineLeavesTheClusterSettingsAlone() {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
         env.setParallelism(5);
+        env.getConfig().disableGenericTypes(); // a type Flink would hand to Kryo fails the graph's serializers here
         IngestSettings s = IngestSettings.fromArgs(new String[] {"--chain-id", "aot-test",
             "--validators", "127.0.0.1:1", "--endorser-seed-hex", "00".repeat(32), "--parallelism", "2"});
         LedgerIngestJob.wire(env, s, LedgerIngestJob.kafkaSource(s), LedgerIngestJob.consensusSink(s),
                 LedgerIngestJob.rejectionSink(s), TestFleet.directory(1));
         assertThat(env.getParallelism()).isEqualTo(5);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
-        assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty();
+        var graph = env.getStreamGraph();
+        assertThat(graph.getStreamNodes()).isNotEmpty();
+        // Issue #18 item 6: every operator with keyed state names its max parallelism (the state's key-group layout).
+        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
+                .isNotEmpty().allSatisfy(n -> assertThat(n.getMaxParallelism()).as(n.getOperatorName())
+                        .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
     }
 }
