@@ -36,6 +36,16 @@ class AudienceJobShapeTest {
         assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
                 .isNotEmpty().allSatisfy(n -> assertThat(maxParallelism(n)).as(n.getOperatorName())
                         .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
+        for (Class<?> type : new Class<?>[] {io.aot.ads.rfm.RfmDistribution.class, io.aot.ads.rfm.RfmQuintiles.class,
+            io.aot.ads.profile.CustomerProfile.class, io.aot.ads.segment.AudienceControl.class,
+            io.aot.ads.segment.MemberState.class}) {
+            var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
+            assertThat(info).as(type.getName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+            var noKryo = new org.apache.flink.api.common.ExecutionConfig();
+            noKryo.disableGenericTypes(); // a field Flink would hand to Kryo fails here
+            org.assertj.core.api.Assertions.assertThatCode(() -> info.createSerializer(noKryo.getSerializerConfig()))
+                    .as(type.getName()).doesNotThrowAnyException();
+        }
         assertThat(AudienceJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
                 .getCheckpointConfig().getCheckpointStorage()).isNotNull();
     }

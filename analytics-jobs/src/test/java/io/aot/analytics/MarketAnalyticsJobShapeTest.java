@@ -27,6 +27,16 @@ class MarketAnalyticsJobShapeTest {
         assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
                 .isNotEmpty().allSatisfy(n -> assertThat(maxParallelism(n)).as(n.getOperatorName())
                         .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
+        for (Class<?> type : new Class<?>[] {io.aot.analytics.aggregate.Totals.class,
+            io.aot.analytics.alert.CustomerPatternFunction.Seen.class, io.aot.analytics.model.MarketEvent.class,
+            io.aot.analytics.aggregate.Fact.class}) {
+            var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
+            assertThat(info).as(type.getName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+            var noKryo = new org.apache.flink.api.common.ExecutionConfig();
+            noKryo.disableGenericTypes(); // a field Flink would hand to Kryo fails here
+            org.assertj.core.api.Assertions.assertThatCode(() -> info.createSerializer(noKryo.getSerializerConfig()))
+                    .as(type.getName()).doesNotThrowAnyException();
+        }
         assertThat(MarketAnalyticsJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
                 .getCheckpointConfig().getCheckpointInterval()).isEqualTo(s.checkpointIntervalMs());
     }

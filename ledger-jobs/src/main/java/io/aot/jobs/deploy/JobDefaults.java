@@ -2,6 +2,7 @@ package io.aot.jobs.deploy;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,7 +21,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       {@code execution.checkpointing.unaligned.enabled} is configured: under back-pressure an aligned barrier waited
  *       40 s behind buffered records in the pipeline benchmark, and the jobs' outputs only move at checkpoints;
  *   <li>checkpoint storage: {@code checkpointDir} ({@code --checkpoint-dir}, a URI) unless
- *       {@code execution.checkpointing.dir} is configured; null leaves Flink's default.
+ *       {@code execution.checkpointing.dir} is configured; null leaves Flink's default;
+ *   <li>no generic (Kryo) types unless {@code pipeline.generic-types} is configured: every record and state type has
+ *       a serializer that knows its schema (Avro, POJO, Row, tuples; the jobs' shape tests check them), so a type
+ *       that would fall back to Kryo fails at submission instead of writing state the next build cannot read.
  * </ul>
  */
 public record JobDefaults(int parallelism, long checkpointIntervalMs, boolean unalignedCheckpoints,
@@ -56,6 +60,9 @@ public record JobDefaults(int parallelism, long checkpointIntervalMs, boolean un
         }
         if (checkpointDir != null && conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
             env.getCheckpointConfig().setCheckpointStorage(checkpointDir);
+        }
+        if (conf.getOptional(PipelineOptions.GENERIC_TYPES).isEmpty()) {
+            env.getConfig().disableGenericTypes();
         }
         return env;
     }

@@ -23,6 +23,7 @@ class JobDefaultsTest {
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(1_000);
         assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
         assertThat(env.getCheckpointConfig().getCheckpointStorage()).isNotNull();
+        assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
     }
 
     @Test
@@ -32,12 +33,14 @@ class JobDefaultsTest {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(7));
         conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file:///cluster/checkpoints");
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, true);
         StreamExecutionEnvironment env = DEFAULTS.applyTo(new StreamExecutionEnvironment(conf));
         assertThat(env.getParallelism()).isEqualTo(3);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
         assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo("file:///cluster/checkpoints");
+        assertThat(env.getConfig().hasGenericTypesDisabled()).isFalse();
     }
 
     /** Building the pipeline adds operators only (it used to set parallelism 2 and enable checkpointing). */
@@ -58,6 +61,16 @@ class JobDefaultsTest {
         assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
                 .isNotEmpty().allSatisfy(n -> assertThat(maxParallelism(n)).as(n.getOperatorName())
                         .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
+        // State and record types have schema-aware serializers, so JobDefaults can turn Kryo off.
+        for (Class<?> type : new Class<?>[] {io.aot.jobs.ingest.model.LedgerTx.class,
+            io.aot.jobs.ingest.model.SourceRecord.class}) {
+            var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
+            assertThat(info).as(type.getName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+            var noKryo = new org.apache.flink.api.common.ExecutionConfig();
+            noKryo.disableGenericTypes(); // a field Flink would hand to Kryo fails here
+            org.assertj.core.api.Assertions.assertThatCode(() -> info.createSerializer(noKryo.getSerializerConfig()))
+                    .as(type.getName()).doesNotThrowAnyException();
+        }
     }
 
     /** StreamNode keeps it package-private; the job graph would show only chain heads. */
