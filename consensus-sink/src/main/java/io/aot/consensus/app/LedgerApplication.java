@@ -44,7 +44,7 @@ public final class LedgerApplication implements Application {
         return "OK".equals(code) ? TxCheck.OK : TxCheck.refused(code);
     }
 
-    /** The ledger's admission decodes the transaction and bounds its amount: it reads no ledger state. */
+    /** The ledger's admission only decodes the transaction (every other rule is a recorded outcome): no state read. */
     @Override
     public boolean checkTxReadsState() {
         return false;

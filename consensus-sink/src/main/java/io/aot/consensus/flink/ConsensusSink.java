@@ -12,6 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import io.aot.consensus.node.ValidatorClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flink Sink V2 that commits transactions through the validators' consensus. Each writer collects transactions into
@@ -25,6 +29,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 public final class ConsensusSink implements Sink<byte[]> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ConsensusSink.class);
 
     /** Where and how to submit. Serializable: shipped to the task managers with the job. */
     public record Settings(String chainId, List<String> validatorHostPorts, String endorserSeedHex, int maxBatchTxs,
@@ -46,7 +51,7 @@ public final class ConsensusSink implements Sink<byte[]> {
     @Override
     @SuppressWarnings("deprecation") // Flink 1.20 still requires the InitContext variant
     public SinkWriter<byte[]> createWriter(InitContext context) {
-        return new Writer(settings);
+        return new Writer(settings, context.metricGroup().counter("txRefusedAtAdmission"));
     }
 
     static final class Writer implements SinkWriter<byte[]> {
@@ -54,9 +59,11 @@ public final class ConsensusSink implements Sink<byte[]> {
         private final BatchSubmitter submitter;
         private final List<byte[]> batch = new ArrayList<>();
         private long batchBytes;
+        private final Counter refusedAtAdmission;
 
-        Writer(Settings settings) {
+        Writer(Settings settings, Counter refusedAtAdmission) {
             this.settings = settings;
+            this.refusedAtAdmission = refusedAtAdmission;
             List<InetSocketAddress> addresses = settings.validatorHostPorts().stream().map(HostPort::parse).toList();
             this.submitter = new BatchSubmitter(settings.chainId(), addresses,
                     KeyPair.fromSeed(HexFormat.of().parseHex(settings.endorserSeedHex())), settings.maxWaitPerBatch());
@@ -80,7 +87,14 @@ public final class ConsensusSink implements Sink<byte[]> {
         }
 
         private void submitBatch() throws IOException, InterruptedException {
-            submitter.submit(List.copyOf(batch));
+            ValidatorClient.SubmitResult result = submitter.submit(List.copyOf(batch));
+            if (result.rejected() > 0) {
+                // Admission refuses only bytes that decode to no transaction, which the ingest job never forwards:
+                // a refusal here is recorded in no block, so it is counted and logged, never silent.
+                refusedAtAdmission.inc(result.rejected());
+                LOG.warn("validators refused {} of {} transactions at admission: not recorded in any block",
+                        result.rejected(), batch.size());
+            }
             batch.clear();
             batchBytes = 0;
         }

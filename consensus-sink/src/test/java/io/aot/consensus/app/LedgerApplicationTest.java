@@ -53,15 +53,19 @@ class LedgerApplicationTest {
     @Test
     void executesBlocksThroughTheLedgerWithResultsPerTransaction() {
         LedgerApplication app = app();
-        List<byte[]> txs = List.of(card("p1", 5_000), card("p1", 5_000), card("p2", 0));
-        assertThat(app.processProposal(header(1, txs, app.lastAppHash()), txs)).isFalse(); // p2 fails admission
-        List<byte[]> good = txs.subList(0, 2);
+        List<byte[]> garbage = List.of(card("p1", 5_000), new byte[] {1, 2, 3});
+        assertThat(app.processProposal(header(1, garbage, app.lastAppHash()), garbage)).isFalse(); // not a transaction
+        // A zero amount is a transaction with a bad amount: admitted, then refused in its block with a recorded code.
+        // (Refused at admission it used to vanish: recorded in no block, published nowhere.)
+        List<byte[]> good = List.of(card("p1", 5_000), card("p1", 5_000), card("p2", 0));
+        assertThat(app.checkTx(card("p2", 0)).accepted()).isTrue();
         assertThat(app.processProposal(header(1, good, app.lastAppHash()), good)).isTrue();
 
         Application.BlockResult result = app.finalizeBlock(header(1, good, app.lastAppHash()), good);
         app.commit();
 
-        assertThat(result.txResults()).extracting(Application.TxResult::code).containsExactly("OK", "DUPLICATE_TX");
+        assertThat(result.txResults()).extracting(Application.TxResult::code)
+                .containsExactly("OK", "DUPLICATE_TX", "AMOUNT_OUT_OF_RANGE");
         assertThat(app.lastAppHash()).isEqualTo(result.appHash());
         assertThat(app.lastCommittedHeight()).isEqualTo(1);
         assertThat(app.ledger().balance(Accounts.merchant("M1"), Asset.KRW)).isEqualTo(BigInteger.valueOf(5_000));

@@ -133,6 +133,10 @@ class LedgerStateMachineTest {
         // Avro itself refuses to write more than 38 digits; a forged 40-digit amount is checked on read (Amounts.inRange).
         assertThat(io.aot.ledger.money.Amounts.inRange(BigInteger.TEN.pow(39))).isFalse();
         assertThat(ledger.check(good)).isEqualTo("OK");
+        // Admission refuses only bytes that are no transaction: an out-of-range amount is admitted, then recorded
+        // as refused in its block (an admission refusal is recorded nowhere, and the payment would vanish).
+        assertThat(ledger.check(LedgerFixtures.encode(LedgerFixtures.payment("p4", TransactionKind.PAYMENT,
+                PaymentMethod.IC_CHIP, Currency.KRW, BigInteger.valueOf(-5)).build()))).isEqualTo("OK");
     }
 
     @Test
