@@ -32,32 +32,12 @@ class AudienceJobShapeTest {
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         var graph = env.getStreamGraph();
         assertThat(graph.getStreamNodes()).isNotEmpty();
-        // Issue #18 item 6: every operator with keyed state names its max parallelism (the state's key-group layout).
-        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getStatePartitioners().length > 0)
-                .isNotEmpty().allSatisfy(n -> assertThat(maxParallelism(n)).as(n.getOperatorName())
-                        .isEqualTo(io.aot.jobs.deploy.JobDefaults.MAX_PARALLELISM));
-        for (Class<?> type : new Class<?>[] {io.aot.ads.rfm.RfmDistribution.class, io.aot.ads.rfm.RfmQuintiles.class,
-            io.aot.ads.profile.CustomerProfile.class, io.aot.ads.segment.AudienceControl.class,
-            io.aot.ads.segment.MemberState.class}) {
-            var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(type);
-            assertThat(info).as(type.getName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
-            var noKryo = new org.apache.flink.api.common.ExecutionConfig();
-            noKryo.disableGenericTypes(); // a field Flink would hand to Kryo fails here
-            org.assertj.core.api.Assertions.assertThatCode(() -> info.createSerializer(noKryo.getSerializerConfig()))
-                    .as(type.getName()).doesNotThrowAnyException();
-        }
+        // Issue #18 item 6: keyed state's max parallelism fixed; state and record types serialized without Kryo.
+        io.aot.jobs.deploy.JobGraphChecks.keyedOperatorsFixTheirMaxParallelism(graph);
+        io.aot.jobs.deploy.JobGraphChecks.serializeWithoutKryo(io.aot.ads.rfm.RfmDistribution.class,
+                io.aot.ads.rfm.RfmQuintiles.class, io.aot.ads.profile.CustomerProfile.class, io.aot.ads.segment.AudienceControl.class,
+                io.aot.ads.segment.MemberState.class);
         assertThat(AudienceJob.defaults(s).applyTo(new StreamExecutionEnvironment(new Configuration()))
                 .getCheckpointConfig().getCheckpointStorage()).isNotNull();
-    }
-
-    /** StreamNode keeps it package-private; the job graph would show only chain heads. */
-    private static int maxParallelism(org.apache.flink.streaming.api.graph.StreamNode node) {
-        try {
-            var getter = org.apache.flink.streaming.api.graph.StreamNode.class.getDeclaredMethod("getMaxParallelism");
-            getter.setAccessible(true);
-            return (int) getter.invoke(node);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 }
