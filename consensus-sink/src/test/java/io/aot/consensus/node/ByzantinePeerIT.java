@@ -52,11 +52,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -354,7 +356,9 @@ class ByzantinePeerIT {
         StringBuilder why = new StringBuilder("honest validators did not reach " + what + ": heights "
                 + Arrays.toString(h) + "; Byzantine node: " + byzantine.summary());
         for (int i = 0; i < HONEST; i++) {
-            why.append("\n  node ").append(i).append(":\n").append(nodes[i].logTail(5));
+            Status last = latestStatus(i);
+            why.append("\n  node ").append(i).append(" (last status: ").append(last == null ? "none" : last.line)
+                    .append("):\n").append(nodes[i].logTail(5));
         }
         throw new AssertionError(why.toString());
     }
@@ -433,6 +437,9 @@ class ByzantinePeerIT {
 
         private enum Turn { RETIMED, POISONED_FIRST, OVERSIZED }
 
+        /** Connections tried per proposer-turn send before giving the lie up (the next turn of its kind lies again). */
+        private static final int LIE_ATTEMPTS = 3;
+
         final ValidatorSet validators;
         private final String chainId;
         private final KeyPair key;
@@ -462,6 +469,19 @@ class ByzantinePeerIT {
         private final AtomicLong craftedCycles = new AtomicLong();
         private final AtomicLong turnCount = new AtomicLong();
         private final List<Socket> held = new CopyOnWriteArrayList<>();
+        /**
+         * Held by every crafted dial and by each proposer-turn send. A dial with this node's key replaces its gossip
+         * link at the honest validator, and the gossip link's writer only notices at its next write: a lie sent on it
+         * while the crafter redials is lost without a trace (in CI, for 20 turns in a row). So each turn's lies go on
+         * a connection of their own, which no crafted dial replaces until the validator has read them. Taken by
+         * {@link #dial}, released when the connection is closed or {@linkplain Peer#detach() detached}.
+         */
+        private final ReentrantLock dialLock = new ReentrantLock();
+        private final ExecutorService liar = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "byzantine-liar");
+            t.setDaemon(true);
+            return t;
+        });
         private volatile boolean started;
         private volatile boolean attacking;
         private volatile boolean closed;
@@ -654,21 +674,25 @@ class ByzantinePeerIT {
             long n = turnCount.getAndIncrement();
             Turn turn = Turn.values()[(int) (n % Turn.values().length)];
             turns.computeIfAbsent(turn, t -> new AtomicLong()).incrementAndGet();
+            long kindTurn = n / Turn.values().length; // how many turns of this kind came before
+            Map<Integer, List<byte[]>> lies = new TreeMap<>();
             switch (turn) {
                 case RETIMED -> {
-                    // A different lie to each: overflow, far future, far past (CometBFT's PBTS must refuse all three).
+                    // A different lie to each, rotating: overflow, far future, far past (CometBFT's PBTS must refuse
+                    // all three).
                     long now = System.currentTimeMillis();
                     long[] times = {Long.MAX_VALUE, now + 86_400_000L, 1};
                     for (int i = 0; i < honest.length; i++) {
-                        network.send(honest[i], codec.encodeMessage(resigned(proposal,
-                                retimed(proposal.block(), times[(int) ((i + n) % times.length)]))));
+                        lies.put(honest[i], List.of(codec.encodeMessage(resigned(proposal,
+                                retimed(proposal.block(), times[(int) ((i + kindTurn) % times.length)])))));
                     }
                 }
                 case POISONED_FIRST -> {
                     // The case: one validator gets the genuine header with another body first.
-                    int target = honest[(int) ((n / Turn.values().length) % honest.length)];
-                    network.send(target, codec.encodeMessage(new Proposal(proposal.height(), proposal.round(),
-                            proposal.validRound(), poisoned(proposal.block()), self, proposal.signature())));
+                    int target = honest[(int) (kindTurn % honest.length)];
+                    lies.put(target, List.of(codec.encodeMessage(new Proposal(proposal.height(), proposal.round(),
+                            proposal.validRound(), poisoned(proposal.block()), self, proposal.signature())),
+                            codec.encodeMessage(proposal)));
                     network.broadcast(codec.encodeMessage(proposal));
                 }
                 case OVERSIZED -> {
@@ -676,7 +700,40 @@ class ByzantinePeerIT {
                     if (frame.length > Frames.MAX_FRAME_BYTES) {
                         failures.add("the oversized block's proposal of " + frame.length + " bytes is not one frame");
                     }
-                    network.broadcast(frame);
+                    for (int peer : honest) {
+                        lies.put(peer, List.of(frame));
+                    }
+                }
+            }
+            liar.execute(() -> lies.forEach(this::sendLies));
+        }
+
+        /**
+         * Sends frames on a connection of their own and waits until the validator closed it after reading them all
+         * (it reads to the end of the stream, then closes), with no crafted dial in between.
+         */
+        private void sendLies(int peer, List<byte[]> frames) {
+            for (int attempt = 0; attempt < LIE_ATTEMPTS && !closed; attempt++) {
+                try (Peer p = dial(peer)) {
+                    for (byte[] f : frames) {
+                        Frames.write(p.out, f);
+                    }
+                    p.out.flush();
+                    p.socket.shutdownOutput();
+                    p.closedByPeer();
+                    return;
+                } catch (java.net.ConnectException notListening) {
+                    failures.add("proposer-turn lies to validator " + peer + ": " + notListening);
+                    return;
+                } catch (SocketException replaced) {
+                    // This node's gossip link redialed (it is not under dialLock) and the validator closed this
+                    // connection as the older one: send the lies again on a new one.
+                    closedBeforeSent.incrementAndGet();
+                } catch (IOException e) {
+                    if (!closed) {
+                        failures.add("proposer-turn lies to validator " + peer + ": " + e);
+                    }
+                    return;
                 }
             }
         }
@@ -788,6 +845,7 @@ class ByzantinePeerIT {
                 p.out.writeInt(Frames.MAX_FRAME_BYTES);
                 p.out.write(new byte[1024]);
                 p.out.flush();
+                p.detach();
             }
             for (int i = 0; i < HELD_CONNECTIONS_PER_KIND; i++) {
                 Socket socket = new Socket();
@@ -929,8 +987,12 @@ class ByzantinePeerIT {
             return new Vote(type, h, round, blockId, self, key.sign(Vote.signBytes(chainId, type, h, round, blockId)));
         }
 
-        /** A raw connection that passed the listener's challenge with this validator's key (the real hello). */
-        private record Peer(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
+        /**
+         * A raw connection that passed the listener's challenge with this validator's key (the real hello), holding
+         * {@code dialLock} until closed or detached.
+         */
+        private record Peer(Socket socket, DataInputStream in, DataOutputStream out,
+                ReentrantLock lock) implements AutoCloseable {
             /** The peer closed (or reset) the connection within 5 s. */
             boolean closedByPeer() {
                 try {
@@ -947,13 +1009,23 @@ class ByzantinePeerIT {
                 }
             }
 
+            /** Leaves the connection open (its owner closes the socket) and lets other dials replace it. */
+            void detach() {
+                lock.unlock();
+            }
+
             @Override
             public void close() throws IOException {
-                socket.close();
+                try {
+                    socket.close();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 
         private Peer dial(int peer) throws IOException {
+            dialLock.lock();
             Socket socket = new Socket();
             try {
                 socket.connect(honestAddresses.get(peer), 5_000);
@@ -963,9 +1035,10 @@ class ByzantinePeerIT {
                 byte[] challenge = Frames.read(in);
                 Frames.write(out, PeerNetwork.hello(chainId, key, challenge));
                 out.flush();
-                return new Peer(socket, in, out);
+                return new Peer(socket, in, out, dialLock);
             } catch (IOException e) {
                 socket.close();
+                dialLock.unlock();
                 throw e;
             }
         }
@@ -978,6 +1051,7 @@ class ByzantinePeerIT {
                 crafter.join(15_000);
             }
             closeHeld();
+            liar.shutdownNow();
             loop.shutdownNow();
             network.close();
         }
