@@ -18,7 +18,7 @@ import io.aot.ads.store.AdsTable;
 import io.aot.avro.MembershipChangeType;
 import io.aot.avro.Rejection;
 import io.aot.avro.SegmentMembershipChange;
-import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.model.SourceRecord;
 import io.aot.jobs.deploy.JobDefaults;
@@ -71,7 +71,7 @@ public final class AudienceJob {
         void write(DataStream<Row> rows, AdsTable table);
 
         static TableSinks cassandra(String contactPoint, String keyspace) {
-            CassandraClusterBuilder cluster = new CassandraClusterBuilder(contactPoint);
+            CassandraConnection cluster = new CassandraConnection(contactPoint);
             return (rows, table) -> table.write(rows, keyspace, cluster);
         }
     }

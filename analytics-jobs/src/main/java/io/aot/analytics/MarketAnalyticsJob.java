@@ -16,7 +16,7 @@ import io.aot.analytics.source.MarketRecord;
 import io.aot.analytics.store.AnalyticsTables;
 import io.aot.avro.MarketAlert;
 import io.aot.avro.Rejection;
-import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.ingest.model.SourceRecord;
@@ -64,7 +64,7 @@ public final class MarketAnalyticsJob {
         void write(DataStream<Row> rows, CassandraTable table);
 
         static TableSinks cassandra(String contactPoint, String keyspace) {
-            CassandraClusterBuilder cluster = new CassandraClusterBuilder(contactPoint);
+            CassandraConnection cluster = new CassandraConnection(contactPoint);
             return (rows, table) -> table.write(rows, keyspace, cluster);
         }
     }

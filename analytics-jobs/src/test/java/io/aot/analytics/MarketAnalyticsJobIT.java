@@ -11,7 +11,7 @@ import io.aot.avro.Posting;
 import io.aot.avro.PostingSide;
 import io.aot.avro.Rejection;
 import io.aot.ingestion.simulator.Fleet;
-import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.localstack.CassandraNode;
 import io.aot.localstack.KafkaBroker;
@@ -114,7 +114,7 @@ class MarketAnalyticsJobIT {
         conf.setString("restart-strategy.fixed-delay.delay", "1 s");
         StreamExecutionEnvironment env = MarketAnalyticsJob.defaults(settings)
                 .applyTo(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
-        CassandraClusterBuilder cluster = new CassandraClusterBuilder(cassandra.contactPoint());
+        CassandraConnection cluster = new CassandraConnection(cassandra.contactPoint());
         ARMED.set(true);
         MarketAnalyticsJob.wire(env, settings, MarketAnalyticsJob.kafkaSource(settings),
                 LedgerTopicSinks.rejections(kafka.bootstrapServers(), settings.rejectedTopic()),

@@ -6,7 +6,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.connectors.cassandra.ClusterBuilder;
+import io.aot.jobs.cassandra.CassandraConnection;
+import io.aot.jobs.cassandra.CassandraRowSink;
 import org.apache.flink.types.Row;
 
 /**
@@ -57,8 +58,10 @@ public record AdsTable(String name, List<String> columns, TypeInformation<?>[] t
         return new RowTypeInfo(types);
     }
 
-    public void write(DataStream<Row> rows, String keyspace, ClusterBuilder cluster) {
-        rows.addSink(new AdsRowSink(this, keyspace, cluster)).name("cassandra-" + name).uid("cassandra-" + name
+    /** Upserts each row; a DELETE row (a member leaving a segment) deletes by the first {@code keyColumns} fields. */
+    public void write(DataStream<Row> rows, String keyspace, CassandraConnection cassandra) {
+        rows.sinkTo(new CassandraRowSink(cassandra, new CassandraRowSink.Statements(keyspace + "." + name,
+                upsert(keyspace), delete(keyspace), keyColumns))).name("cassandra-" + name).uid("cassandra-" + name
                 + "-" + columns.get(columns.size() - 1));
     }
 }

@@ -42,7 +42,9 @@ class DayColumnsTest {
             Object bound = inZone(zones[1], () -> CassandraRowSink.bindValue(
                     serializer.deserialize(new DataInputDeserializer(wire)).getField(0)));
             assertThat(bound).as("made in %s, written in %s", zones[0], zones[1])
-                    .isEqualTo(com.datastax.driver.core.LocalDate.fromYearMonthDay(2026, 11, 23));
+                    .isEqualTo(java.time.LocalDate.of(2026, 11, 23));
+            assertThat(com.datastax.oss.driver.api.core.type.codec.TypeCodecs.DATE.accepts(bound))
+                    .as("bound as a CQL date").isTrue();
         }
     }
 

@@ -31,9 +31,14 @@ public record CassandraTable(String name, String columns, TypeInformation<?>[] t
         return new RowTypeInfo(types);
     }
 
-    /** Writes {@code rows} (typed as this table's rows) into {@code keyspace} through the connector, parallelism 1. */
-    public DataStreamSink<Row> write(DataStream<Row> rows, String keyspace, CassandraClusterBuilder cluster) {
-        return rows.addSink(new CassandraRowSink(types.length, upsert(keyspace), cluster))
-                .name("cassandra-" + name).uid("cassandra-" + name).setParallelism(1);
+    /** Writes {@code rows} (typed as this table's rows) into {@code keyspace}, parallelism 1. */
+    public DataStreamSink<Row> write(DataStream<Row> rows, String keyspace, CassandraConnection cassandra) {
+        return rows.sinkTo(sink(keyspace, cassandra)).name("cassandra-" + name).uid("cassandra-" + name)
+                .setParallelism(1);
+    }
+
+    public CassandraRowSink sink(String keyspace, CassandraConnection cassandra) {
+        return new CassandraRowSink(cassandra, CassandraRowSink.Statements.upsertOnly(keyspace + "." + name,
+                upsert(keyspace)));
     }
 }

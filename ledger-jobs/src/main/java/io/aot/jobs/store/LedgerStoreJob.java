@@ -6,9 +6,8 @@ import io.aot.consensus.flink.source.BlockSource;
 import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
-import io.aot.jobs.cassandra.CassandraClusterBuilder;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.jobs.deploy.JobDefaults;
-import io.aot.jobs.cassandra.CassandraRowSink;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.kafka.LedgerTopicSinks;
 import io.aot.schemas.topics.Topic;
@@ -37,7 +36,7 @@ import org.apache.flink.util.Collector;
  * KafkaSink, the ledger's refusals into {@code aot.tx.rejected.v1}, and (when a Cassandra contact point is given) the
  * query tables {@code blocks} (header and commit certificate of every block), {@code blocks_by_day},
  * {@code transactions_by_id}, {@code transactions_by_merchant_day}, {@code postings_by_account_day},
- * {@code balances} and the daily settlement per merchant and per acquirer through flink-connector-cassandra, as
+ * {@code balances} and the daily settlement per merchant and per acquirer through {@code CassandraRowSink}, as
  * idempotent upserts.
  */
 public final class LedgerStoreJob {
@@ -69,8 +68,8 @@ public final class LedgerStoreJob {
                 LedgerTopicSinks.committed(bootstrap, p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                         p.get("transactional-id-prefix", "aot-ledger-store")),
                 LedgerTopicSinks.rejections(bootstrap, p.get("rejected-topic", Topic.TX_REJECTED.baseName())),
-                new CassandraClusterBuilder(p.get("cassandra", "127.0.0.1:9042"),
-                        p.get("cassandra-consistency", CassandraClusterBuilder.DEFAULT_CONSISTENCY.name())),
+                new CassandraConnection(p.get("cassandra", "127.0.0.1:9042"),
+                        p.get("cassandra-consistency", CassandraConnection.DEFAULT_CONSISTENCY.name())),
                 p.get("ledger-keyspace", "aot_ledger"),
                 p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
         env.execute("aot-ledger-store");
@@ -84,13 +83,13 @@ public final class LedgerStoreJob {
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         wire(env, chainId, blocks, committedSink, rejectionSink,
-                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                cassandraContactPoint == null ? null : new CassandraConnection(cassandraContactPoint),
                 ledgerKeyspace, ledgerGenesis);
     }
 
     /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
     public static void wire(StreamExecutionEnvironment env, String chainId, Source<CommittedTx, ?, ?> blocks,
-            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cassandra,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraConnection cassandra,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         wireCommitted(env, chainId, env.fromSource(blocks, WatermarkStrategy.noWatermarks(), "block-source")
                         .uid("block-source").setParallelism(1), // a chain is one sequence
@@ -105,13 +104,13 @@ public final class LedgerStoreJob {
             Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, String cassandraContactPoint,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         wireCommitted(env, chainId, chain, committedSink, rejectionSink,
-                cassandraContactPoint == null ? null : new CassandraClusterBuilder(cassandraContactPoint),
+                cassandraContactPoint == null ? null : new CassandraConnection(cassandraContactPoint),
                 ledgerKeyspace, ledgerGenesis);
     }
 
     /** As above, with the Cassandra cluster (contact point and write consistency), or null for no tables. */
     public static void wireCommitted(StreamExecutionEnvironment env, String chainId, DataStream<CommittedTx> chain,
-            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraClusterBuilder cluster,
+            Sink<CommittedTransaction> committedSink, Sink<Rejection> rejectionSink, CassandraConnection cluster,
             String ledgerKeyspace, LedgerGenesis ledgerGenesis) {
         SingleOutputStreamOperator<CommittedTransaction> committed = chain
                 // Chain time: block times only grow (every block, empty ones too), so the watermark follows the chain.
@@ -160,7 +159,7 @@ public final class LedgerStoreJob {
      */
     private static void balances(DataStream<CommittedTx> blockRecords,
             SingleOutputStreamOperator<CommittedTransaction> committed, LedgerTableRows rows, Map<String, String> opening,
-            String keyspace, CassandraClusterBuilder cluster) {
+            String keyspace, CassandraConnection cluster) {
         CassandraTable table = LedgerTableRows.BALANCES;
         if (!opening.isEmpty()) {
             blockRecords.flatMap((CommittedTx b, Collector<Row> out) -> {
@@ -173,7 +172,7 @@ public final class LedgerStoreJob {
                     });
                 }
             }).returns(table.rowType()).name("genesis-balances").uid("genesis-balances").setParallelism(1)
-                    .addSink(new CassandraRowSink(table.types().length, table.upsert(keyspace), cluster))
+                    .sinkTo(table.sink(keyspace, cluster))
                     .name("cassandra-genesis-balances").uid("cassandra-genesis-balances").setParallelism(1);
         }
         table(committed.process(new PostingDeltasFunction(rows))
@@ -195,7 +194,7 @@ public final class LedgerStoreJob {
     }
 
     private static void table(SingleOutputStreamOperator<Row> rows, CassandraTable table, String keyspace,
-            CassandraClusterBuilder cluster) {
+            CassandraConnection cluster) {
         // Each table's writer in its own task: a sink waiting for a write slot must not stall the chain's source
         // thread (block source, records, committed topic), nor the other tables.
         table.write(rows.returns(table.rowType()).name(table.name() + "-rows").uid(table.name() + "-rows")

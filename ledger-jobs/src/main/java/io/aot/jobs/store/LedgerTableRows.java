@@ -32,7 +32,7 @@ public final class LedgerTableRows implements Serializable {
 
     private static final TypeInformation<Date> TS = TypeInformation.of(Date.class);
     // Flink's own serializers travel these (Kryo cannot open java.nio on Java 17); CassandraRowSink converts them to the
-    // driver's types (driver LocalDate for CQL date, ByteBuffer for blob) at the last moment. A day travels as a
+    // driver's types (ByteBuffer for blob, Instant for timestamp) at the last moment. A day travels as a
     // java.time.LocalDate (year, month, day on the wire): java.sql.Date travels as the millisecond of midnight in the
     // producing JVM's default zone and reads back as another day in a TaskManager of another zone.
     static final TypeInformation<LocalDate> DAY = Types.LOCAL_DATE;
