@@ -39,9 +39,6 @@ import java.util.TreeMap;
  */
 public final class TendermintEngine {
 
-    /** Bytes of next-height messages held before their signatures can be checked: a few full proposals and votes. */
-    static final long MAX_FUTURE_MESSAGE_BYTES = 64L << 20;
-
     private final EngineConfig config;
     private final Application app;
     private final BlockStore store;
@@ -661,7 +658,7 @@ public final class TendermintEngine {
         // Only the next height is worth keeping: anything further is reached by block sync, not by these messages.
         long bytes = message instanceof Proposal p ? p.block().txBytes() + 1024 : 256;
         if (h != height + 1 || futureMessages.size() >= config.maxBufferedFutureMessages()
-                || futureMessageBytes + bytes > MAX_FUTURE_MESSAGE_BYTES) {
+                || futureMessageBytes + bytes > config.maxBufferedFutureBytes()) {
             drop("future-height");
             return;
         }
