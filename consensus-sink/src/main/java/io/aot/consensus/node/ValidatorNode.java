@@ -73,6 +73,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final FileBlockStore store;
     private final FileCheckpointStore checkpoints;
     private final ConsensusWal wal;
+    private final io.aot.consensus.storage.FileEvidenceStore evidenceStore;
     private final AppSnapshots snapshots;
     private final Mempool mempool;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
@@ -145,6 +146,8 @@ public final class ValidatorNode implements AutoCloseable {
         this.mempool = new Mempool(app, config.mempoolMaxTxs(), budget.mempoolBytes(), 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, data.signer());
         EngineConfig engineConfig = engineConfig(genesis, config, budget);
+        this.evidenceStore = new io.aot.consensus.storage.FileEvidenceStore(config.dataDir().resolve("evidence.bin"),
+                codec, engineConfig.evidence());
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
         // TLS when home/tls holds the node's certificate, key and the consortium CA (NodeTls): peers mutual, RPC server.
@@ -166,9 +169,15 @@ public final class ValidatorNode implements AutoCloseable {
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
         List<Object> received = wal.load();
+        io.aot.consensus.storage.FileEvidenceStore.Loaded evidence = evidenceStore.load();
+        if (evidence.cutAtOffset() >= 0) {
+            log("evidence.bin: a damaged (or over-bound) record at byte " + evidence.cutAtOffset()
+                    + " and what followed were cut off; "
+                    + evidence.evidence().size() + " pieces kept (peers gossip theirs again)");
+        }
         post(() -> {
             long startNs = System.nanoTime();
-            engine.start(checkpoint, received);
+            engine.start(checkpoint, received, evidence.evidence());
             log("restored application state at height " + restored.height() + ", replayed " + engine.replayedAtStart()
                     + " blocks (" + (restored.snapshotHash() == null ? "genesis" : "snapshot " + restored.snapshotHash())
                     + "; restore " + restoreMs + " ms, replay " + (System.nanoTime() - startNs) / 1_000_000 + " ms)");
@@ -388,6 +397,11 @@ public final class ValidatorNode implements AutoCloseable {
         @Override
         public void broadcastEvidence(Evidence evidence) {
             network.broadcast(codec.encodeMessage(evidence));
+        }
+
+        @Override
+        public void pendingEvidence(List<Evidence> pending) {
+            evidenceStore.save(pending);
         }
 
         @Override
