@@ -27,6 +27,15 @@ public interface ConsensusContext {
     default void broadcastEvidence(Evidence evidence) {
     }
 
+    /**
+     * The evidence pool's pending list changed (a piece added, or pieces committed, expired or dropped at start): every
+     * pending piece, oldest first, to persist durably before this call returns. Called before new evidence is
+     * broadcast, so evidence this validator found survives its crash even if no peer heard it; {@link
+     * TendermintEngine#start} takes the stored list back.
+     */
+    default void pendingEvidence(List<Evidence> pending) {
+    }
+
     /** Deliver {@code timeout} back to the engine after {@code delayMs} of this context's clock. */
     void scheduleTimeout(Timeout timeout, long delayMs);
 

@@ -39,9 +39,6 @@ import java.util.TreeMap;
  */
 public final class TendermintEngine {
 
-    /** Bytes of next-height messages held before their signatures can be checked: a few full proposals and votes. */
-    static final long MAX_FUTURE_MESSAGE_BYTES = 64L << 20;
-
     private final EngineConfig config;
     private final Application app;
     private final BlockStore store;
@@ -127,14 +124,23 @@ public final class TendermintEngine {
         start(checkpoint, List.of());
     }
 
+    /** {@link #start(ConsensusCheckpoint, List, List)} without stored pending evidence. */
+    public void start(ConsensusCheckpoint checkpoint, List<Object> wal) {
+        start(checkpoint, wal, List.of());
+    }
+
     /**
      * Replays stored blocks the application has not committed (all from genesis; only those above its height when it
      * was restored from a snapshot, the blocks below are not even read), then starts the next height: at the
      * checkpoint's round and lock if it belongs to that height (a restart), else at round 0. Then replays
      * {@code wal}, the peers' proposals and votes this validator had taken for that height before it stopped (CometBFT's consensus WAL): each goes
-     * through the same checks as on arrival, and messages of other heights are ignored.
+     * through the same checks as on arrival, and messages of other heights are ignored. {@code storedEvidence}, the
+     * pending evidence persisted before the stop ({@link ConsensusContext#pendingEvidence}), goes back into the pool
+     * before the first round (so this validator's first proposal may include it), each piece checked as evidence from
+     * a peer ({@link #onEvidence}: one of a height above this one, committed in the replayed blocks, expired or not
+     * verifying against the validator set is dropped); if any was dropped the stored list is replaced.
      */
-    public void start(ConsensusCheckpoint checkpoint, List<Object> wal) {
+    public void start(ConsensusCheckpoint checkpoint, List<Object> wal, List<Evidence> storedEvidence) {
         long stored = store.height();
         if (app.lastCommittedHeight() > stored) {
             throw new IllegalStateException("application is at height " + app.lastCommittedHeight()
@@ -174,6 +180,7 @@ public final class TendermintEngine {
             }
         }
         restoreLastSignedVote();
+        restoreEvidence(storedEvidence);
         startRound(checkpoint != null && checkpoint.height() == height ? checkpoint.round() : 0);
         replaying = true;
         try {
@@ -186,6 +193,27 @@ public final class TendermintEngine {
             }
         } finally {
             replaying = false;
+        }
+    }
+
+    private void restoreEvidence(List<Evidence> stored) {
+        for (Evidence e : stored) {
+            if (e.height() > height) {
+                drop("future-evidence"); // a damaged or foreign store: this validator never reached that height
+            } else if (evidencePool.knows(e.offence())) {
+                drop("duplicate-evidence"); // committed in a replayed block (or stored twice)
+            } else if (evidencePool.isExpired(e.height(), height)) {
+                drop("expired-evidence");
+            } else if (e.verify(config.chainId(), validators) != null) {
+                drop("bad-evidence");
+            } else if (evidencePool.add(e, height) == EvidencePool.AddResult.ADDED) {
+                evidenceSeen++; // verified and pooled again: the peers hear it at the next gossip tick
+            } else {
+                drop("evidence-pool-full");
+            }
+        }
+        if (evidencePool.pendingCount() != stored.size()) {
+            ctx.pendingEvidence(evidencePool.pending());
         }
     }
 
@@ -634,7 +662,10 @@ public final class TendermintEngine {
     }
 
     private void advanceChain(Block block, CommitCertificate certificate) {
-        evidencePool.update(block.height(), block.evidence()); // committed evidence leaves the pool
+        // Committed evidence leaves the pool. At start the pool is empty while stored blocks replay: nothing to write.
+        if (evidencePool.update(block.height(), block.evidence())) {
+            ctx.pendingEvidence(evidencePool.pending());
+        }
         evidenceCommitted += block.evidence().size();
         lastBlockId = block.id();
         lastBlockTimeMillis = block.header().timeMillis();
@@ -661,7 +692,7 @@ public final class TendermintEngine {
         // Only the next height is worth keeping: anything further is reached by block sync, not by these messages.
         long bytes = message instanceof Proposal p ? p.block().txBytes() + 1024 : 256;
         if (h != height + 1 || futureMessages.size() >= config.maxBufferedFutureMessages()
-                || futureMessageBytes + bytes > MAX_FUTURE_MESSAGE_BYTES) {
+                || futureMessageBytes + bytes > config.maxBufferedFutureBytes()) {
             drop("future-height");
             return;
         }
@@ -783,6 +814,7 @@ public final class TendermintEngine {
         switch (evidencePool.add(e, height)) {
             case ADDED -> {
                 evidenceSeen++;
+                ctx.pendingEvidence(evidencePool.pending()); // durable before anyone hears of it
                 ctx.broadcastEvidence(e);
             }
             case KNOWN -> drop("duplicate-evidence");

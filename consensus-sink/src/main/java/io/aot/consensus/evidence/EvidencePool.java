@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Verified evidence waiting for a block, and the offences the chain already committed (CometBFT's evidence pool,
- * in memory). One piece per offence ({@link Evidence#offence}): a second pair of votes for the same offence proves
+ * Verified evidence waiting for a block, and the offences the chain already committed (CometBFT's evidence pool;
+ * a validator process persists the pending list, {@code FileEvidenceStore}). One piece per offence ({@link Evidence#offence}): a second pair of votes for the same offence proves
  * nothing new. Pending evidence is bounded in pieces and in bytes ({@link EvidenceParams}); when full, new evidence is
  * refused, not older evidence evicted, since the oldest is the closest to its block. Evidence older than
  * {@link EvidenceParams#maxAgeHeights} expires. Not thread-safe: the engine's event loop owns it.
@@ -116,8 +116,11 @@ public final class EvidencePool {
     /**
      * Block {@code height} was committed with {@code evidence}: its offences leave the pending list and are
      * remembered as committed; what is too old for the next block expires.
+     *
+     * @return whether the pending list changed (what a validator persists)
      */
-    public void update(long height, List<Evidence> evidence) {
+    public boolean update(long height, List<Evidence> evidence) {
+        int pendingBefore = pending.size();
         for (Evidence e : evidence) {
             String offence = e.offence();
             removePending(offence);
@@ -137,6 +140,7 @@ public final class EvidencePool {
         while (!committedByHeight.isEmpty() && isExpired(committedByHeight.firstKey(), next)) {
             committed.removeAll(committedByHeight.pollFirstEntry().getValue());
         }
+        return pending.size() != pendingBefore; // only removals happen here
     }
 
     private void removePending(String offence) {

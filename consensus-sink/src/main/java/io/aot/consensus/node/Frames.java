@@ -38,11 +38,43 @@ public final class Frames {
         if (length < 0 || length > maxBytes) {
             throw new FrameTooLargeException(length, maxBytes);
         }
-        byte[] payload = in.readNBytes(length); // grows in 8 KiB steps as bytes come
-        if (payload.length < length) {
+        return readPayload(in, length, length);
+    }
+
+    /** The next {@code bytes} of a frame of {@code length}, allocated as they arrive (in 8 KiB steps). */
+    private static byte[] readPayload(DataInputStream in, int bytes, int length) throws IOException {
+        byte[] payload = in.readNBytes(bytes);
+        if (payload.length < bytes) {
             throw new EOFException("frame of " + length + " bytes ended after " + payload.length);
         }
         return payload;
+    }
+
+    /**
+     * {@link #read(DataInputStream, int)} within {@code budget}: a frame above the budget's allowance arrives up to the
+     * allowance, then waits for the rest of its length from the shared bytes before its array is taken. The caller
+     * hands the frame back with {@link InboundFrameBudget#release} once handled; on an exception nothing is held.
+     */
+    public static byte[] read(DataInputStream in, int maxBytes, InboundFrameBudget budget) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > maxBytes) {
+            throw new FrameTooLargeException(length, maxBytes);
+        }
+        int kib = budget.kibFor(length);
+        if (kib == 0) {
+            return readPayload(in, length, length);
+        }
+        byte[] head = readPayload(in, budget.allowanceBytes(), length); // the sender proves it is sending
+        budget.acquire(kib);
+        try {
+            byte[] payload = new byte[length];
+            System.arraycopy(head, 0, payload, 0, head.length);
+            in.readFully(payload, head.length, length - head.length);
+            return payload;
+        } catch (IOException | RuntimeException e) {
+            budget.release(length);
+            throw e;
+        }
     }
 
     /** A peer announced a frame larger than we accept. */

@@ -28,17 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * over (chain id, challenge). Plain TCP, or mutual TLS with {@link NodeTls}; authenticated, length-prefixed, bounded.
  *
  * <p>Every outbound queue is bounded in frames ({@link #OUTBOUND_QUEUE_FRAMES}) and in bytes
- * ({@link #OUTBOUND_QUEUE_BYTES}); a full queue drops the frame and counts it, since gossip re-sends whatever matters.
- * Inbound frames go to {@code deliver}, which may block: that is TCP back-pressure on a peer faster than our event
- * loop. Threads are bounded too: one per outbound peer, at most {@link #maxPendingHandshakes} inbound connections in
+ * ({@link MemoryBudget#outboundQueueBytesPerPeer}; an empty queue takes one frame above it, so a frame-sized block can
+ * always be sent); a full queue drops the frame and counts it, since gossip re-sends whatever matters. Inbound frames
+ * are read within one {@link InboundFrameBudget} shared by the peers' connections and go to {@code deliver}, which may
+ * block: that is TCP back-pressure on a peer faster than our event loop. Threads are bounded too: one per outbound peer, at most {@link #maxPendingHandshakes} inbound connections in
  * their handshake, and one authenticated inbound connection per validator (a newer one replaces it); a hello is read
  * within {@link #MAX_HELLO_BYTES}.
  */
 public final class PeerNetwork implements AutoCloseable {
 
     static final int OUTBOUND_QUEUE_FRAMES = 20_000;
-    /** Bytes queued for one peer: a few full blocks. */
-    static final long OUTBOUND_QUEUE_BYTES = 64L << 20;
     static final int HANDSHAKE_TIMEOUT_MS = 5_000;
     /** A hello's exact size: a length-prefixed 32-byte public key and a length-prefixed 64-byte signature. */
     static final int MAX_HELLO_BYTES = (4 + 32) + (4 + 64);
@@ -51,6 +50,10 @@ public final class PeerNetwork implements AutoCloseable {
     private final int selfIndex;
     private final FrameHandler deliver;
     private final javax.net.ssl.SSLContext tls;
+    /** Bytes queued for one peer ({@link MemoryBudget#outboundQueueBytesPerPeer}). */
+    private final long outboundQueueBytes;
+    /** Inbound frames of every peer connection being read or delivered. */
+    private final InboundFrameBudget inboundFrames;
     private final ServerSocket server;
     private final Map<Integer, Outbound> outbound = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -63,20 +66,23 @@ public final class PeerNetwork implements AutoCloseable {
     private final Map<Integer, Socket> liveInbound = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** Plain TCP: a consortium whose validators share a private network, and tests. */
+    /** Plain TCP within this JVM's {@link MemoryBudget}: a consortium whose validators share a private network, and tests. */
     public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
             Map<Integer, InetSocketAddress> peers, FrameHandler deliver) throws IOException {
-        this(chainId, key, validators, listenPort, peers, deliver, null);
+        this(chainId, key, validators, listenPort, peers, deliver, null, MemoryBudget.forThisJvm(validators.size()));
     }
 
     /**
-     * @param tls mutual TLS on every link ({@link NodeTls#context()}: this node's certificate, the consortium CA), or
-     *            null for plain TCP; the signed handshake runs inside either way
+     * @param tls    mutual TLS on every link ({@link NodeTls#context()}: this node's certificate, the consortium CA), or
+     *               null for plain TCP; the signed handshake runs inside either way
+     * @param budget the outbound queue bytes per peer and the inbound frame bytes
      */
     public PeerNetwork(String chainId, KeyPair key, ValidatorSet validators, int listenPort,
-            Map<Integer, InetSocketAddress> peers, FrameHandler deliver, javax.net.ssl.SSLContext tls)
-            throws IOException {
+            Map<Integer, InetSocketAddress> peers, FrameHandler deliver, javax.net.ssl.SSLContext tls,
+            MemoryBudget budget) throws IOException {
         this.tls = tls;
+        this.outboundQueueBytes = budget.outboundQueueBytesPerPeer();
+        this.inboundFrames = new InboundFrameBudget(budget.peerFrameAllowanceBytes(), budget.peerInboundSharedBytes());
         this.chainId = chainId;
         this.key = key;
         this.validators = validators;
@@ -125,7 +131,8 @@ public final class PeerNetwork implements AutoCloseable {
         if (o == null) {
             return false;
         }
-        if (o.queuedBytes.addAndGet(frame.length) > OUTBOUND_QUEUE_BYTES) {
+        long queued = o.queuedBytes.addAndGet(frame.length);
+        if (queued > outboundQueueBytes && queued != frame.length) { // alone in its queue, any frame may go
             o.queuedBytes.addAndGet(-frame.length);
             count("outbound-queue-full");
             return false;
@@ -224,9 +231,14 @@ public final class PeerNetwork implements AutoCloseable {
             open.incrementAndGet();
             try {
                 while (!closed) {
-                    if (!deliver.deliver(peer, Frames.read(in))) {
-                        count("peer-disconnected-bad-frame");
-                        return; // a bad frame costs the sender its connection, never this node
+                    byte[] frame = Frames.read(in, Frames.MAX_FRAME_BYTES, inboundFrames);
+                    try {
+                        if (!deliver.deliver(peer, frame)) {
+                            count("peer-disconnected-bad-frame");
+                            return; // a bad frame costs the sender its connection, never this node
+                        }
+                    } finally {
+                        inboundFrames.release(frame); // handled: queued for the loop within its own bound, or dropped
                     }
                 }
             } finally {

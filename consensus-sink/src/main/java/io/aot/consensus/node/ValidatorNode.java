@@ -54,8 +54,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
-    /** Bytes of peer messages waiting for the loop, in KiB permits: a full queue blocks the peers' readers. */
-    static final int EVENT_QUEUE_KIB = 256 * 1024;
     /** RPC client connections at once (each has a thread); more are closed at accept. */
     static final int MAX_RPC_CLIENTS = 256;
     /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
@@ -75,10 +73,20 @@ public final class ValidatorNode implements AutoCloseable {
     private final FileBlockStore store;
     private final FileCheckpointStore checkpoints;
     private final ConsensusWal wal;
+    private final io.aot.consensus.storage.FileEvidenceStore evidenceStore;
     private final AppSnapshots snapshots;
     private final Mempool mempool;
     private final BlockingQueue<Runnable> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
-    private final java.util.concurrent.Semaphore eventKiB = new java.util.concurrent.Semaphore(EVENT_QUEUE_KIB);
+    /** Every in-heap byte bound, derived from the heap ({@link MemoryBudget}). */
+    private final MemoryBudget budget;
+    /**
+     * Bytes of peer messages waiting for the loop, in KiB permits ({@link MemoryBudget#eventQueueBytes}): a full queue
+     * blocks the peers' readers.
+     */
+    private final int eventQueueKiB;
+    private final java.util.concurrent.Semaphore eventKiB;
+    /** RPC requests being read or answered ({@link MemoryBudget#rpcInboundSharedBytes}). */
+    private final InboundFrameBudget rpcFrames;
     private final java.util.concurrent.Semaphore rpcSlots = new java.util.concurrent.Semaphore(MAX_RPC_CLIENTS);
     private final AtomicLong rpcClientsRefused = new AtomicLong();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers"));
@@ -118,7 +126,13 @@ public final class ValidatorNode implements AutoCloseable {
         if (selfIndex < 0) {
             throw new IOException("this node's key is not a genesis validator: " + key.publicKey().address());
         }
+        // Before anything is opened: a heap too small for the bounds refuses to start, rather than failing later.
+        this.budget = MemoryBudget.forThisJvm(validators.size());
+        this.eventQueueKiB = (int) Math.min(Integer.MAX_VALUE, budget.eventQueueBytes() >> 10);
+        this.eventKiB = new java.util.concurrent.Semaphore(eventQueueKiB);
+        this.rpcFrames = new InboundFrameBudget(budget.rpcFrameAllowanceBytes(), budget.rpcInboundSharedBytes());
         this.data = ValidatorDataDir.open(config.dataDir(), codec); // locked: no second process on this home
+        log(budget.summary()); // once the home is ours: a refused start stays one line
         this.store = data.blocks();
         this.checkpoints = data.checkpoints();
         this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
@@ -129,16 +143,18 @@ public final class ValidatorNode implements AutoCloseable {
         long restoreMs = (System.nanoTime() - restoreStartNs) / 1_000_000;
         this.snapshots = new AppSnapshots(new FileSnapshotStore(config.dataDir()), genesis.chainId(), app,
                 config.snapshotEveryHeights(), restored.height(), ValidatorNode::log);
-        this.mempool = new Mempool(app, config.mempoolMaxTxs(), 512L << 20, 64 * 1024);
+        this.mempool = new Mempool(app, config.mempoolMaxTxs(), budget.mempoolBytes(), 64 * 1024);
         SignerGuard guard = new SignerGuard(key::sign, data.signer());
-        EngineConfig engineConfig = engineConfig(genesis, config);
+        EngineConfig engineConfig = engineConfig(genesis, config, budget);
+        this.evidenceStore = new io.aot.consensus.storage.FileEvidenceStore(config.dataDir().resolve("evidence.bin"),
+                codec, engineConfig.evidence());
         this.engine = new TendermintEngine(engineConfig, validators, selfIndex, guard, app, store, new Context());
         this.committedHeight = store.height();
         // TLS when home/tls holds the node's certificate, key and the consortium CA (NodeTls): peers mutual, RPC server.
         java.util.Optional<NodeTls> tlsFiles = NodeTls.in(config.home());
         javax.net.ssl.SSLContext tls = tlsFiles.isPresent() ? tlsFiles.get().context() : null;
         this.network = new PeerNetwork(genesis.chainId(), key, validators, config.p2pPort(), config.peers(),
-                this::onPeerFrame, tls);
+                this::onPeerFrame, tls, budget);
         this.rpc = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         rpc.setReuseAddress(true);
         // Loopback unless told otherwise (-Daot.rpc.host=0.0.0.0 in a container), like the p2p listener.
@@ -153,9 +169,15 @@ public final class ValidatorNode implements AutoCloseable {
         daemon(this::acceptClients, "rpc-accept").start();
         ConsensusCheckpoint checkpoint = checkpoints.load();
         List<Object> received = wal.load();
+        io.aot.consensus.storage.FileEvidenceStore.Loaded evidence = evidenceStore.load();
+        if (evidence.cutAtOffset() >= 0) {
+            log("evidence.bin: a damaged (or over-bound) record at byte " + evidence.cutAtOffset()
+                    + " and what followed were cut off; "
+                    + evidence.evidence().size() + " pieces kept (peers gossip theirs again)");
+        }
         post(() -> {
             long startNs = System.nanoTime();
-            engine.start(checkpoint, received);
+            engine.start(checkpoint, received, evidence.evidence());
             log("restored application state at height " + restored.height() + ", replayed " + engine.replayedAtStart()
                     + " blocks (" + (restored.snapshotHash() == null ? "genesis" : "snapshot " + restored.snapshotHash())
                     + "; restore " + restoreMs + " ms, replay " + (System.nanoTime() - startNs) / 1_000_000 + " ms)");
@@ -168,8 +190,11 @@ public final class ValidatorNode implements AutoCloseable {
                 0, ValidatorMetrics.SNAPSHOT_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** The block bounds follow from the frame limit: every block this validator proposes fits in one frame. */
-    static EngineConfig engineConfig(Genesis genesis, NodeConfig config) {
+    /**
+     * The block bounds follow from the frame limit: every block this validator proposes fits in one frame. The
+     * next-height messages held unverified are bounded by the memory budget.
+     */
+    static EngineConfig engineConfig(Genesis genesis, NodeConfig config, MemoryBudget budget) {
         int decodable = WireCodec.Limits.defaults().maxBlockTxs();
         if (config.maxBlockTxs() < 1 || config.maxBlockTxs() > decodable) {
             throw new IllegalArgumentException("max_block_txs must be 1.." + decodable + " (what peers decode), got "
@@ -177,7 +202,7 @@ public final class ValidatorNode implements AutoCloseable {
         }
         return new EngineConfig(genesis.chainId(), config.timeouts(), config.maxBlockTxs(),
                 WireCodec.maxBlockTxBytes(Frames.MAX_FRAME_BYTES, config.maxBlockTxs()), 10_000, 1_000,
-                genesis.synchrony());
+                genesis.synchrony()).withMaxBufferedFutureBytes(budget.futureMessageBytes());
     }
 
     /**
@@ -279,8 +304,9 @@ public final class ValidatorNode implements AutoCloseable {
             }
             return true;
         }
-        // Bounded in bytes as well as items: the permits come back once the loop has handled the message.
-        int kib = frame.length / 1024 + 1;
+        // Bounded in bytes as well as items: the permits come back once the loop has handled the message. A message
+        // larger than the whole bound waits for an empty queue and goes alone (the budget's reserve holds it).
+        int kib = Math.min(eventQueueKiB, frame.length / 1024 + 1);
         try {
             eventKiB.acquire(kib);
         } catch (InterruptedException e) {
@@ -374,6 +400,11 @@ public final class ValidatorNode implements AutoCloseable {
         }
 
         @Override
+        public void pendingEvidence(List<Evidence> pending) {
+            evidenceStore.save(pending);
+        }
+
+        @Override
         public void scheduleTimeout(Timeout timeout, long delayMs) {
             timers.schedule(() -> post(() -> engine.onTimeout(timeout)), delayMs, TimeUnit.MILLISECONDS);
         }
@@ -457,11 +488,15 @@ public final class ValidatorNode implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             while (!closed) {
-                byte[] request = Frames.read(in);
-                if (!answer(request, out)) {
-                    return;
+                byte[] request = Frames.read(in, Frames.MAX_FRAME_BYTES, rpcFrames);
+                try {
+                    if (!answer(request, out)) {
+                        return;
+                    }
+                    out.flush();
+                } finally {
+                    rpcFrames.release(request);
                 }
-                out.flush();
             }
         } catch (IOException e) {
             // client went away

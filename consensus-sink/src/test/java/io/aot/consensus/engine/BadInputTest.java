@@ -99,14 +99,21 @@ class BadInputTest {
         assertThat(sent).isEmpty();
     }
 
-    /** Fault 7: next-height messages wait unverified, so they are bounded in bytes as well as in count. */
+    /**
+     * Fault 7: next-height messages wait unverified, so they are bounded in bytes as well as in count; the bound is
+     * the engine's config (a validator process derives it from its heap).
+     */
     @Test
     void messagesOfTheNextHeightAreBufferedWithinAByteBound() {
+        long boundBytes = 8L << 20;
+        TendermintEngine engine = new TendermintEngine(EngineConfig.defaults(CHAIN).withMaxBufferedFutureBytes(boundBytes),
+                validators, -1, null, new KeyValueApplication(), new InMemoryBlockStore(), new RecordingContext(sent, 1000));
+        engine.start(null);
         List<byte[]> txs = List.of(new byte[1 << 20]);
         BlockHeader h = new BlockHeader(CHAIN, 2, 2000, null, null, MerkleTree.root(txs), Evidence.EMPTY_LIST_HASH,
                 new KeyValueApplication().lastAppHash(), validators.get(0).address(), validators.hash(), 1);
         Block big = new Block(h, txs, null);
-        int proposals = (int) (TendermintEngine.MAX_FUTURE_MESSAGE_BYTES >> 20) + 10;
+        int proposals = (int) (boundBytes >> 20) + 10;
         for (int r = 0; r < proposals; r++) {
             engine.onProposal(new Proposal(2, r, -1, big, 0, new byte[64]));
         }

@@ -81,6 +81,62 @@ class EvidenceEngineTest {
         assertThat(net.engines[2].pendingEvidence()).isEmpty();
     }
 
+    /**
+     * Pending evidence survives a restart: validator 0 sees validator 3's double vote at height 1, persists the
+     * evidence (the context's pendingEvidence) and restarts before any peer heard it (its evidence broadcasts are
+     * lost). Started again with what it stored, it proposes the evidence and all three commit it. Started with
+     * nothing stored, as before the store, the evidence is lost: no block ever carries it.
+     */
+    @Test
+    void evidenceOnlyARestartedValidatorHeldIsStillCommitted() {
+        for (boolean stored : new boolean[] {true, false}) {
+            Network net = new Network(3);
+            net.evidenceLostFrom.add(0);
+            Hash some = Hash.sha256(new byte[] {9});
+            Vote forBlock = vote(3, VoteType.PREVOTE, 1, 0, some);
+            Vote forNil = vote(3, VoteType.PREVOTE, 1, 0, null);
+            net.engines[0].onVote(forBlock);
+            net.engines[0].onVote(forNil);
+            DuplicateVoteEvidence expected = DuplicateVoteEvidence.of(forBlock, forNil);
+            assertThat(net.stored.get(0)).as("persisted when pooled").extracting(Evidence::hash)
+                    .containsExactly(expected.hash());
+            assertThat(net.engines[1].pendingEvidence()).isEmpty();
+            assertThat(net.engines[2].pendingEvidence()).isEmpty();
+
+            net.restart(0, stored ? net.stored.get(0) : List.of());
+            net.evidenceLostFrom.clear();
+            net.runUntilHeight(6);
+
+            for (int i = 0; i < 3; i++) {
+                List<Hash> committed = net.committed.get(i).stream().flatMap(b -> b.evidence().stream())
+                        .map(Evidence::hash).toList();
+                if (stored) {
+                    assertThat(committed).as("validator " + i + "'s chain").containsExactly(expected.hash());
+                } else {
+                    assertThat(committed).as("without the store, validator " + i + "'s chain").isEmpty();
+                }
+            }
+            if (stored) {
+                assertThat(net.stored.get(0)).as("committed evidence leaves the store").isEmpty();
+            }
+        }
+    }
+
+    /** At start, stored evidence that is expired, already committed, forged or of a later height is dropped. */
+    @Test
+    void storedEvidenceIsCheckedAgainAtStart() {
+        Network net = new Network(3);
+        Evidence good = doubleVote(3, 1, 0);
+        Evidence forged = DuplicateVoteEvidence.of(vote(3, VoteType.PREVOTE, 1, 1, Hash.ZERO),
+                new Vote(VoteType.PREVOTE, 1, 1, null, 3, new byte[64]));
+        Evidence ahead = doubleVote(3, 5, 0);
+        net.restart(0, List.of(good, forged, ahead));
+
+        assertThat(net.engines[0].pendingEvidence()).containsExactly(good);
+        assertThat(net.engines[0].dropped()).containsEntry("bad-evidence", 1L).containsEntry("future-evidence", 1L);
+        assertThat(net.stored.get(0)).as("the store rewritten without them").containsExactly(good);
+    }
+
     /** valid(block) refuses evidence that is forged, of an unknown validator, of the block's height, or twice. */
     @Test
     void aBlockWithEvidenceThatDoesNotProveAnOffenceIsInvalid() {
@@ -213,6 +269,12 @@ class EvidenceEngineTest {
     private final class Network {
         final TendermintEngine[] engines;
         final Map<Integer, List<Block>> committed = new TreeMap<>();
+        /** Each engine's persisted pending evidence (the last list it handed over). */
+        final Map<Integer, List<Evidence>> stored = new TreeMap<>();
+        /** Engines whose evidence broadcasts are lost. */
+        final java.util.Set<Integer> evidenceLostFrom = new java.util.HashSet<>();
+        private final SignerGuard[] guards;
+        private final InMemoryBlockStore[] stores;
         private final PriorityQueue<long[]> queue = new PriorityQueue<>((a, b) -> a[0] != b[0]
                 ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
         private final List<Runnable> actions = new ArrayList<>();
@@ -220,14 +282,27 @@ class EvidenceEngineTest {
 
         Network(int honest) {
             engines = new TendermintEngine[honest];
+            guards = new SignerGuard[honest];
+            stores = new InMemoryBlockStore[honest];
             for (int i = 0; i < honest; i++) {
                 committed.put(i, new ArrayList<>());
-                engines[i] = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, i, guard(i),
-                        new KeyValueApplication(), new InMemoryBlockStore(), context(i));
+                stored.put(i, List.of());
+                guards[i] = guard(i);
+                stores[i] = new InMemoryBlockStore();
+                engines[i] = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, i, guards[i],
+                        new KeyValueApplication(), stores[i], context(i));
             }
             for (TendermintEngine e : engines) {
                 e.start(null);
             }
+        }
+
+        /** Engine {@code i} again from its block store and signer state, with {@code evidence} as stored. */
+        void restart(int i, List<Evidence> evidence) {
+            engines[i] = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, i, guards[i],
+                    new KeyValueApplication(), stores[i], context(i));
+            stored.put(i, evidence);
+            engines[i].start(null, List.of(), evidence);
         }
 
         void runUntilHeight(long height) {
@@ -275,7 +350,14 @@ class EvidenceEngineTest {
 
                 @Override
                 public void broadcastEvidence(Evidence evidence) {
-                    toOthers(self, e -> e.onEvidence(evidence));
+                    if (!evidenceLostFrom.contains(self)) {
+                        toOthers(self, e -> e.onEvidence(evidence));
+                    }
+                }
+
+                @Override
+                public void pendingEvidence(List<Evidence> pending) {
+                    stored.put(self, List.copyOf(pending));
                 }
 
                 @Override

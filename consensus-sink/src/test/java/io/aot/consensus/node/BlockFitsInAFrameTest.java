@@ -38,7 +38,7 @@ class BlockFitsInAFrameTest {
                 key.publicKey(), 1)), List.of("v"), List.of(), "kv", SynchronyParams.defaults());
         NodeConfig config = new NodeConfig(Path.of("unused"), 1, 2, Map.of(), TimeoutConfig.defaults(), 10_000, 1,
                 100);
-        EngineConfig engine = ValidatorNode.engineConfig(genesis, config);
+        EngineConfig engine = ValidatorNode.engineConfig(genesis, config, MemoryBudget.forThisJvm(1));
 
         List<byte[]> txs = new ArrayList<>();
         long bytes = 0;

@@ -174,9 +174,16 @@ class ByzantinePeerIT {
         checkHonestCountersShowTheAttacks();
         for (int i = 0; i < HONEST; i++) {
             // e.g. an OutOfMemoryError on a reader thread: the process lives on, deaf to that peer
-            assertThat(Files.readString(nodes[i].logFile(), StandardCharsets.UTF_8))
-                    .as("validator %d's log has no thread killed by an exception", i)
+            String log = Files.readString(nodes[i].logFile(), StandardCharsets.UTF_8);
+            assertThat(log).as("validator %d's log has no thread killed by an exception", i)
                     .doesNotContain("Exception in thread").doesNotContain("Error:");
+            // Its bounds were derived from its 128 MiB heap (issue 21 item 7), not the fixed ones that exceeded it.
+            Matcher budget = Pattern.compile("memory budget: heap (\\d+) KiB for 4 validators: mempool (\\d+) KiB")
+                    .matcher(log);
+            assertThat(budget.find()).as("validator %d's budget line", i).isTrue();
+            assertThat(Long.parseLong(budget.group(1))).isBetween(MemoryBudget.minimumHeapBytes(4) >> 10, 128L << 10);
+            long heapKiB = Long.parseLong(budget.group(1));
+            assertThat(Long.parseLong(budget.group(2))).as("the mempool's 4/64").isBetween(heapKiB / 16 - 1, heapKiB / 16);
         }
         phases.done("honest counters and logs");
     }
@@ -494,7 +501,8 @@ class ByzantinePeerIT {
             this.chainId = genesis.chainId();
             this.key = key;
             this.self = validators.indexOf(key.publicKey());
-            EngineConfig engineConfig = ValidatorNode.engineConfig(genesis, config); // the honest nodes' bounds
+            EngineConfig engineConfig = ValidatorNode.engineConfig(genesis, config, // the honest nodes' bounds
+                    MemoryBudget.forThisJvm(genesis.validatorSet().size()));
             this.maxBlockTxBytes = engineConfig.maxBlockBytes();
             config.peers().forEach((index, address) -> {
                 if (index != self) {

@@ -51,6 +51,46 @@ class FramesTest {
         assertThat(Frames.read(stream(100, new byte[100]), 100)).hasSize(100);
     }
 
+    /**
+     * Frames above a connection's allowance are read within bytes shared by its group (peers, or RPC clients), taken
+     * once the allowance has arrived and given back when handled: a frame that ends early, before or after, holds
+     * nothing. Before, 256 RPC clients could each hold a 16 MiB request.
+     */
+    @Test
+    void aFrameAboveTheAllowanceIsReadWithinTheSharedBudget() throws Exception {
+        InboundFrameBudget budget = new InboundFrameBudget(1024, Frames.MAX_FRAME_BYTES);
+        int all = budget.availableKiB();
+        assertThat(Frames.read(stream(1024, new byte[1024]), Frames.MAX_FRAME_BYTES, budget)).hasSize(1024);
+        assertThat(budget.availableKiB()).as("within the allowance").isEqualTo(all);
+
+        byte[] big = Frames.read(stream(2 << 20, new byte[2 << 20]), Frames.MAX_FRAME_BYTES, budget);
+        assertThat(budget.availableKiB()).isEqualTo(all - 2047);
+        budget.release(big);
+        assertThat(budget.availableKiB()).isEqualTo(all);
+
+        assertThatThrownBy(() -> Frames.read(stream(Frames.MAX_FRAME_BYTES, new byte[1000]), Frames.MAX_FRAME_BYTES,
+                budget)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> Frames.read(stream(Frames.MAX_FRAME_BYTES, new byte[1 << 20]), Frames.MAX_FRAME_BYTES,
+                budget)).isInstanceOf(EOFException.class);
+        assertThat(budget.availableKiB()).as("ended early: nothing held").isEqualTo(all);
+
+        byte[] full = Frames.read(stream(Frames.MAX_FRAME_BYTES, new byte[Frames.MAX_FRAME_BYTES]),
+                Frames.MAX_FRAME_BYTES, budget);
+        Thread second = new Thread(() -> {
+            try {
+                Frames.read(stream(2 << 20, new byte[2 << 20]), Frames.MAX_FRAME_BYTES, budget);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        second.start();
+        second.join(300);
+        assertThat(second.isAlive()).as("a second large frame waits while a full frame holds the shared bytes").isTrue();
+        budget.release(full);
+        second.join(5_000);
+        assertThat(second.isAlive()).isFalse();
+    }
+
     private static DataInputStream stream(int announced, byte[] sent) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

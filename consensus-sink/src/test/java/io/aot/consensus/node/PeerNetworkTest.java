@@ -160,16 +160,24 @@ class PeerNetworkTest {
         try (ServerSocket s = new ServerSocket(0)) {
             listen = s.getLocalPort();
         }
+        // The bound is the budget's (injected here): 5 MiB per peer.
+        MemoryBudget budget = new MemoryBudget(1L << 30, 2, 1 << 20, 1 << 20, 5L << 20, 1 << 20, 512 << 10,
+                Frames.MAX_FRAME_BYTES, 8 << 10, Frames.MAX_FRAME_BYTES);
         try (PeerNetwork dialer = new PeerNetwork("aot-test", self, set, listen,
-                Map.of(peerIndex, new InetSocketAddress("127.0.0.1", deadPort)), (from, frame) -> true)) {
+                Map.of(peerIndex, new InetSocketAddress("127.0.0.1", deadPort)), (from, frame) -> true, null, budget)) {
             byte[] mib = new byte[1 << 20];
             int queued = 0;
             while (queued < 100 && dialer.send(peerIndex, mib)) {
                 queued++;
             }
-            assertThat(queued).as("MiB frames queued for an unreachable peer")
-                    .isEqualTo((int) (PeerNetwork.OUTBOUND_QUEUE_BYTES >> 20));
+            assertThat(queued).as("MiB frames queued for an unreachable peer").isEqualTo(5);
             assertThat(dialer.counters()).containsEntry("outbound-queue-full", 1L);
+        }
+        // A frame above the bound goes only into an empty queue: a frame-sized block can always be sent, alone.
+        try (PeerNetwork dialer = new PeerNetwork("aot-test", self, set, listen,
+                Map.of(peerIndex, new InetSocketAddress("127.0.0.1", deadPort)), (from, frame) -> true, null, budget)) {
+            assertThat(dialer.send(peerIndex, new byte[Frames.MAX_FRAME_BYTES])).isTrue();
+            assertThat(dialer.send(peerIndex, new byte[1])).isFalse();
         }
     }
 

@@ -54,7 +54,8 @@ class PeerTlsTest {
         SSLContext consortium = NodeTls.in(homes.get(1)).orElseThrow().context();
         SSLContext stranger = NodeTls.in(other.resolve("stranger")).orElseThrow().context();
         try (PeerNetwork network = new PeerNetwork("aot-test", self, set, port, Map.of(),
-                (from, frame) -> delivered.add(frame), NodeTls.in(homes.get(0)).orElseThrow().context())) {
+                (from, frame) -> delivered.add(frame), NodeTls.in(homes.get(0)).orElseThrow().context(),
+                MemoryBudget.forThisJvm(set.size()))) {
             try (Socket plain = new Socket()) {
                 plain.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
                 plain.setSoTimeout(5_000);

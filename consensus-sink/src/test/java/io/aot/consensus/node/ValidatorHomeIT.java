@@ -85,14 +85,43 @@ class ValidatorHomeIT {
         assertThat(awaitHeight(height + 2)).as("commits again with its history back").isGreaterThan(height);
     }
 
+    /**
+     * Issue 21 item 7: a heap below what the validator's byte bounds need is refused at start with one line naming the
+     * heap it has and the -Xmx it needs, before anything is written; before, it started and could run out of memory.
+     */
+    @Test
+    void aHeapTooSmallForTheBoundsIsRefusedWithOneLine() throws Exception {
+        layout = Testnet.init(dir, 1, FreePorts.allocate(2), CHAIN, new TimeoutConfig(500, 250, 250, 100, 250, 100, 50));
+        ChildProcess small = start("small", "-Xmx96m");
+        assertThat(small.awaitExit(WAIT)).as("exit status; log:\n%s", small.logTail(20))
+                .isEqualTo(ValidatorMain.EX_CONFIG);
+        List<String> lines = Files.readAllLines(small.logFile()).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as("one line, no stack trace").hasSize(1);
+        long needMiB = MemoryBudget.minimumHeapBytes(1) >> 20;
+        assertThat(lines.get(0)).startsWith("validator refused to start: a heap of ")
+                .contains("MiB is below the " + needMiB + " MiB a validator of 1 needs")
+                .endsWith("run it with -Xmx" + needMiB + "m or more");
+        assertThat(home().resolve("data/blocks.log")).as("refused before anything was written").doesNotExist();
+
+        ChildProcess enough = start("enough");
+        awaitHeight(2);
+        assertThat(Files.readAllLines(enough.logFile())).as("the budget, once, at start")
+                .filteredOn(l -> l.startsWith("memory budget: heap ")).singleElement().asString()
+                .contains("for 1 validators: mempool ");
+    }
+
     private Path home() {
         return layout.homes().get(0);
     }
 
     private ChildProcess start(String name) {
+        return start(name, "-Xmx128m");
+    }
+
+    private ChildProcess start(String name, String heap) {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
-        ChildProcess p = ChildJvm.named("home-it-" + name).classpath(cp).jvmArgs("-Xmx128m", "-XX:+UseSerialGC")
+        ChildProcess p = ChildJvm.named("home-it-" + name).classpath(cp).jvmArgs(heap, "-XX:+UseSerialGC")
                 .mainClass(ValidatorMain.class.getName()).args("--home", home().toString()).workDir(home(), false)
                 .logFile(dir.resolve(name + ".log")).start();
         processes.add(p);
