@@ -52,20 +52,21 @@ public final class Frames {
 
     /**
      * {@link #read(DataInputStream, int)} within {@code budget}: a frame above the budget's allowance arrives up to the
-     * allowance, then waits for the rest of its length from the shared bytes before its array is taken. The caller
-     * hands the frame back with {@link InboundFrameBudget#release} once handled; on an exception nothing is held.
+     * allowance, then takes the rest of its length from the budget (a shared one may close {@code connection} if the
+     * frame does not then arrive whole in time) before its array is taken. The caller hands the frame back with
+     * {@link InboundFrameBudget#release} once handled; on an exception nothing is held.
      */
-    public static byte[] read(DataInputStream in, int maxBytes, InboundFrameBudget budget) throws IOException {
+    public static byte[] read(DataInputStream in, int maxBytes, InboundFrameBudget budget, java.io.Closeable connection)
+            throws IOException {
         int length = in.readInt();
         if (length < 0 || length > maxBytes) {
             throw new FrameTooLargeException(length, maxBytes);
         }
-        int kib = budget.kibFor(length);
-        if (kib == 0) {
+        if (length <= budget.allowanceBytes()) {
             return readPayload(in, length, length);
         }
         byte[] head = readPayload(in, budget.allowanceBytes(), length); // the sender proves it is sending
-        budget.acquire(kib);
+        Runnable arrived = budget.acquire(length, connection);
         try {
             byte[] payload = new byte[length];
             System.arraycopy(head, 0, payload, 0, head.length);
@@ -74,6 +75,8 @@ public final class Frames {
         } catch (IOException | RuntimeException e) {
             budget.release(length);
             throw e;
+        } finally {
+            arrived.run();
         }
     }
 

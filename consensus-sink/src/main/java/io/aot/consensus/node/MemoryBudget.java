@@ -19,13 +19,15 @@ import io.aot.consensus.storage.StartRefusedException;
  * decoded message taken alone into an event queue smaller than it, as the proposal the engine keeps or builds, and as
  * the frame it is broadcast in (one array shared by every peer's queue, which takes a frame above its bound when
  * empty);</li>
- * <li>inbound frames being read: each peer connection reads a frame of up to {@code peerFrameAllowanceBytes} on its
- * own and larger ones only within {@code peerInboundSharedBytes} shared by all peers ({@link InboundFrameBudget}); the
- * same for RPC clients ({@code rpcFrameAllowanceBytes} each, {@value ValidatorNode#MAX_RPC_CLIENTS} of them,
- * {@code rpcInboundSharedBytes}). An allowance counts twice: the bytes read before the frame's array is taken.</li>
+ * <li>inbound frames being read: a whole frame per peer connection, since each validator must be able to send a
+ * full block at any time and a pool shared by the peers let one that stalls mid-frame hold the others' blocks back
+ * ({@link InboundFrameBudget#perConnection}); for RPC clients, {@code rpcFrameAllowanceBytes} each
+ * ({@value ValidatorNode#MAX_RPC_CLIENTS} of them) and larger requests within {@code rpcInboundSharedBytes} shared by
+ * all, held at most {@link ValidatorNode#RPC_FRAME_HOLD_TIMEOUT_MS} ({@link InboundFrameBudget#shared}). An allowance
+ * counts twice: the bytes read before the frame's array is taken, then copied into it.</li>
  * </ul>
  * So a validator needs a heap of at least {@link #minimumHeapBytes}: reserve / (1 - 17/64), rounded up to a MiB
- * (119 MiB for 4 validators, about 1.4 MiB more per further validator); below it {@link #derive} refuses to start. All
+ * (162 MiB for 4 validators, about 23 MiB more per further validator); below it {@link #derive} refuses to start. All
  * values are bytes; the arithmetic divides before it multiplies, so even {@code Long.MAX_VALUE} (no heap limit) does
  * not overflow.
  *
@@ -34,12 +36,12 @@ import io.aot.consensus.storage.StartRefusedException;
  */
 public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, long eventQueueBytes,
         long outboundQueueBytesPerPeer, long futureMessageBytes, int peerFrameAllowanceBytes,
-        long peerInboundSharedBytes, int rpcFrameAllowanceBytes, long rpcInboundSharedBytes) {
+        int rpcFrameAllowanceBytes, long rpcInboundSharedBytes) {
 
     static final long MIB = 1L << 20;
     /** Frame-sized blocks the reserve holds (see the class comment). */
     static final int BLOCK_COPIES = 3;
-    /** A peer's frame up to this size is read outside the shared budget: votes, statuses, evidence, small blocks. */
+    /** A peer's frame is allocated whole once this many of its bytes arrived (a peer that only announces one holds nothing). */
     static final int PEER_FRAME_ALLOWANCE_BYTES = 512 << 10;
     /** A client's request up to this size is read outside the shared budget: every request but a large batch. */
     static final int RPC_FRAME_ALLOWANCE_BYTES = 8 << 10;
@@ -58,11 +60,11 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
     public MemoryBudget {
         if (validators < 1 || mempoolBytes < 1 || eventQueueBytes < 1 || futureMessageBytes < 1
                 || outboundQueueBytesPerPeer < 0 || peerFrameAllowanceBytes < 0 || rpcFrameAllowanceBytes < 0
-                || peerInboundSharedBytes < 1 || rpcInboundSharedBytes < 1) {
+                || rpcInboundSharedBytes < 1) {
             throw new IllegalArgumentException("memory bounds must be positive (outbound and allowances may be 0): "
                     + validators + " validators, mempool " + mempoolBytes + ", event queue " + eventQueueBytes
                     + ", outbound " + outboundQueueBytesPerPeer + ", next-height " + futureMessageBytes + ", inbound "
-                    + peerFrameAllowanceBytes + "/" + peerInboundSharedBytes + ", rpc " + rpcFrameAllowanceBytes + "/"
+                    + peerFrameAllowanceBytes + " per peer, rpc " + rpcFrameAllowanceBytes + "/"
                     + rpcInboundSharedBytes + " bytes");
         }
     }
@@ -93,14 +95,14 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
                 Math.min(MAX_EVENT_QUEUE_BYTES, sixtyFourth * EVENT_QUEUE_64THS),
                 outbound,
                 Math.min(MAX_FUTURE_MESSAGE_BYTES, sixtyFourth * FUTURE_64THS),
-                PEER_FRAME_ALLOWANCE_BYTES, Frames.MAX_FRAME_BYTES, RPC_FRAME_ALLOWANCE_BYTES, Frames.MAX_FRAME_BYTES);
+                PEER_FRAME_ALLOWANCE_BYTES, RPC_FRAME_ALLOWANCE_BYTES, Frames.MAX_FRAME_BYTES);
     }
 
     /** The fixed part of the budget for {@code validators}: block copies and inbound frames (bytes). */
     static long reservedBytes(int validators) {
         long peers = validators - 1L;
         return BLOCK_COPIES * (long) Frames.MAX_FRAME_BYTES
-                + Frames.MAX_FRAME_BYTES + peers * 2 * PEER_FRAME_ALLOWANCE_BYTES
+                + peers * (Frames.MAX_FRAME_BYTES + 2L * PEER_FRAME_ALLOWANCE_BYTES)
                 + Frames.MAX_FRAME_BYTES + (long) ValidatorNode.MAX_RPC_CLIENTS * 2 * RPC_FRAME_ALLOWANCE_BYTES;
     }
 
@@ -126,7 +128,7 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
         long peers = validators - 1L;
         return mempoolBytes + eventQueueBytes + outboundQueueBytesPerPeer * peers + futureMessageBytes
                 + BLOCK_COPIES * (long) Frames.MAX_FRAME_BYTES
-                + peerInboundSharedBytes + peers * 2 * peerFrameAllowanceBytes
+                + peers * (Frames.MAX_FRAME_BYTES + 2L * peerFrameAllowanceBytes)
                 + rpcInboundSharedBytes + (long) ValidatorNode.MAX_RPC_CLIENTS * 2 * rpcFrameAllowanceBytes;
     }
 
@@ -135,8 +137,7 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
         return "memory budget: heap " + kib(heapBytes) + " KiB for " + validators + " validators: mempool "
                 + kib(mempoolBytes) + " KiB, event queue " + kib(eventQueueBytes) + " KiB, outbound "
                 + kib(outboundQueueBytesPerPeer) + " KiB per peer, next-height messages " + kib(futureMessageBytes)
-                + " KiB, inbound frames " + kib(peerFrameAllowanceBytes) + " KiB per peer + " + kib(peerInboundSharedBytes)
-                + " KiB shared, rpc " + kib(rpcFrameAllowanceBytes) + " KiB per client + " + kib(rpcInboundSharedBytes)
+                + " KiB, inbound frames " + kib(Frames.MAX_FRAME_BYTES) + " KiB per peer, rpc " + kib(rpcFrameAllowanceBytes) + " KiB per client + " + kib(rpcInboundSharedBytes)
                 + " KiB shared";
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every outbound queue is bounded in frames ({@link #OUTBOUND_QUEUE_FRAMES}) and in bytes
  * ({@link MemoryBudget#outboundQueueBytesPerPeer}; an empty queue takes one frame above it, so a frame-sized block can
  * always be sent); a full queue drops the frame and counts it, since gossip re-sends whatever matters. Inbound frames
- * are read within one {@link InboundFrameBudget} shared by the peers' connections and go to {@code deliver}, which may
- * block: that is TCP back-pressure on a peer faster than our event loop. Threads are bounded too: one per outbound peer, at most {@link #maxPendingHandshakes} inbound connections in
+ * are read with a whole frame reserved per peer ({@link InboundFrameBudget#perConnection}: a peer that stalls mid-frame
+ * holds back only itself) and go to {@code deliver}, which may block: that is TCP back-pressure on a peer faster than our event loop. Threads are bounded too: one per outbound peer, at most {@link #maxPendingHandshakes} inbound connections in
  * their handshake, and one authenticated inbound connection per validator (a newer one replaces it); a hello is read
  * within {@link #MAX_HELLO_BYTES}.
  */
@@ -82,7 +82,7 @@ public final class PeerNetwork implements AutoCloseable {
             MemoryBudget budget) throws IOException {
         this.tls = tls;
         this.outboundQueueBytes = budget.outboundQueueBytesPerPeer();
-        this.inboundFrames = new InboundFrameBudget(budget.peerFrameAllowanceBytes(), budget.peerInboundSharedBytes());
+        this.inboundFrames = InboundFrameBudget.perConnection(budget.peerFrameAllowanceBytes());
         this.chainId = chainId;
         this.key = key;
         this.validators = validators;
@@ -231,7 +231,7 @@ public final class PeerNetwork implements AutoCloseable {
             open.incrementAndGet();
             try {
                 while (!closed) {
-                    byte[] frame = Frames.read(in, Frames.MAX_FRAME_BYTES, inboundFrames);
+                    byte[] frame = Frames.read(in, Frames.MAX_FRAME_BYTES, inboundFrames, socket);
                     try {
                         if (!deliver.deliver(peer, frame)) {
                             count("peer-disconnected-bad-frame");

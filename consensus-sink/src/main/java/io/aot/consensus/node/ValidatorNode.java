@@ -54,6 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ValidatorNode implements AutoCloseable {
 
     static final int EVENT_QUEUE_CAPACITY = 100_000;
+    /**
+     * How long a client's large request may take to arrive once it holds shared inbound bytes (16 MiB at 10 Mbit/s
+     * takes 13 s); a client that stalls longer loses its connection so the others' requests go on.
+     */
+    static final long RPC_FRAME_HOLD_TIMEOUT_MS = 30_000;
     /** RPC client connections at once (each has a thread); more are closed at accept. */
     static final int MAX_RPC_CLIENTS = 256;
     /** How long a client's submission waits for peers to confirm they hold its batch before "retry" is answered. */
@@ -130,7 +135,8 @@ public final class ValidatorNode implements AutoCloseable {
         this.budget = MemoryBudget.forThisJvm(validators.size());
         this.eventQueueKiB = (int) Math.min(Integer.MAX_VALUE, budget.eventQueueBytes() >> 10);
         this.eventKiB = new java.util.concurrent.Semaphore(eventQueueKiB);
-        this.rpcFrames = new InboundFrameBudget(budget.rpcFrameAllowanceBytes(), budget.rpcInboundSharedBytes());
+        this.rpcFrames = InboundFrameBudget.shared(budget.rpcFrameAllowanceBytes(), budget.rpcInboundSharedBytes(),
+                RPC_FRAME_HOLD_TIMEOUT_MS, timers);
         this.data = ValidatorDataDir.open(config.dataDir(), codec); // locked: no second process on this home
         log(budget.summary()); // once the home is ours: a refused start stays one line
         this.store = data.blocks();
@@ -488,7 +494,7 @@ public final class ValidatorNode implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             while (!closed) {
-                byte[] request = Frames.read(in, Frames.MAX_FRAME_BYTES, rpcFrames);
+                byte[] request = Frames.read(in, Frames.MAX_FRAME_BYTES, rpcFrames, socket);
                 try {
                     if (!answer(request, out)) {
                         return;

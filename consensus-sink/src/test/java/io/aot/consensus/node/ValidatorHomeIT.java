@@ -92,7 +92,7 @@ class ValidatorHomeIT {
     @Test
     void aHeapTooSmallForTheBoundsIsRefusedWithOneLine() throws Exception {
         layout = Testnet.init(dir, 1, FreePorts.allocate(2), CHAIN, new TimeoutConfig(500, 250, 250, 100, 250, 100, 50));
-        ChildProcess small = start("small", "-Xmx96m");
+        ChildProcess small = start("small", "-Xmx64m");
         assertThat(small.awaitExit(WAIT)).as("exit status; log:\n%s", small.logTail(20))
                 .isEqualTo(ValidatorMain.EX_CONFIG);
         List<String> lines = Files.readAllLines(small.logFile()).stream().filter(l -> !l.isBlank()).toList();
@@ -115,7 +115,7 @@ class ValidatorHomeIT {
     }
 
     private ChildProcess start(String name) {
-        return start(name, "-Xmx128m");
+        return start(name, "-Xmx192m");
     }
 
     private ChildProcess start(String name, String heap) {

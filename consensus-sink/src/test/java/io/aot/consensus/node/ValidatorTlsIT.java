@@ -154,7 +154,7 @@ class ValidatorTlsIT {
     private ChildProcess start(Path home) {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
-        return ChildJvm.named("tls-it-" + home.getFileName()).classpath(cp).jvmArgs("-Xmx128m", "-XX:+UseSerialGC")
+        return ChildJvm.named("tls-it-" + home.getFileName()).classpath(cp).jvmArgs("-Xmx192m", "-XX:+UseSerialGC")
                 .mainClass(ValidatorMain.class.getName()).args("--home", home.toString()).workDir(home, false)
                 .logFile(dir.resolve(home.getFileName() + ".log")).start();
     }

@@ -69,7 +69,7 @@ class BlockSourceIT {
         List<Path> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
         Path home = layout.homes().get(0);
-        validator = ChildJvm.named("source-it-validator").classpath(cp).jvmArgs("-Xmx128m", "-XX:+UseSerialGC")
+        validator = ChildJvm.named("source-it-validator").classpath(cp).jvmArgs("-Xmx192m", "-XX:+UseSerialGC")
                 .mainClass(ValidatorMain.class.getName()).args("--home", home.toString()).workDir(home, false)
                 .logFile(home.resolve("validator.log")).start();
         honest = new InetSocketAddress("127.0.0.1", layout.rpcPorts().get(0));
