@@ -91,7 +91,8 @@ public final class AudienceJob {
      * {@code --checkpoint-dir} (profiles outgrow the JobManager's in-memory checkpoints).
      */
     public static JobDefaults defaults(AudienceSettings s) {
-        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), false, s.checkpointDir());
+        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), false, s.checkpointDir(),
+                JobDefaults.KeyedState.ROCKSDB);
     }
 
     public static KafkaSource<AudienceRecord> committedSource(AudienceSettings s) {

@@ -4,14 +4,17 @@ import io.aot.avro.MerchantCategory;
 import io.aot.avro.PaymentMethod;
 import io.aot.avro.Region;
 import java.time.DayOfWeek;
+import java.util.List;
 
 /**
  * One pseudonymous customer's purchase history, reduced to what the segments need: payment count and KRW spend per
  * active day of the last {@value #WINDOW_DAYS} days (sparse: a customer who paid on 5 days holds 5 entries), spend per
  * merchant category, and counts per region, method, daypart and weekday since first seen. Applying the same events in
  * any order gives the same profile: the window is the {@value #WINDOW_DAYS} days up to the latest day seen, so an event
- * before it is dropped whether it comes first or last. Arrays indexed by enum ordinal keep Flink's serializer off Kryo
- * and the state per customer bounded (the first version kept a dense ring of 90 day slots: 1.4 KB per customer).
+ * before it is dropped whether it comes first or last. Count arrays keep Flink's serializer off Kryo and the state
+ * per customer bounded (the first version kept a dense ring of 90 day slots: 1.4 KB per customer); they are indexed by
+ * {@link EnumSlots}, never by ordinal, so a profile restored by a later build with a new category, region, method or
+ * daypart keeps its counts where they were.
  */
 public class CustomerProfile {
 
@@ -20,6 +23,21 @@ public class CustomerProfile {
     /** A point swap this recent makes a "recent point swapper". */
     public static final int RECENT_SWAP_DAYS = 30;
     static final int NONE = Integer.MIN_VALUE;
+
+    /** Slots as released: append only (see {@link EnumSlots}); the first lists are the Avro symbols' order of 2026-11. */
+    public static final EnumSlots<MerchantCategory> CATEGORY_SLOTS = new EnumSlots<>(MerchantCategory.class,
+            List.of("OTHER", "CAFE", "CONVENIENCE_STORE", "RESTAURANT", "BAR", "BAKERY", "FUEL", "GROCERY",
+                    "DEPARTMENT_STORE", "APPAREL", "BEAUTY", "PHARMACY", "HOSPITAL", "EDUCATION", "ENTERTAINMENT",
+                    "TRANSPORT", "LODGING", "ELECTRONICS", "ONLINE"));
+    public static final EnumSlots<Region> REGION_SLOTS = new EnumSlots<>(Region.class,
+            List.of("UNKNOWN", "SEOUL", "BUSAN", "DAEGU", "INCHEON", "GWANGJU", "DAEJEON", "ULSAN", "SEJONG",
+                    "GYEONGGI", "GANGWON", "CHUNGBUK", "CHUNGNAM", "JEONBUK", "JEONNAM", "GYEONGBUK", "GYEONGNAM",
+                    "JEJU"));
+    public static final EnumSlots<PaymentMethod> METHOD_SLOTS = new EnumSlots<>(PaymentMethod.class,
+            List.of("UNKNOWN", "IC_CHIP", "MAGSTRIPE", "NFC_CARD", "NFC_PHONE_WALLET", "QR_APP_TO_APP",
+                    "BARCODE_APP_TO_APP", "AOT_COIN"));
+    public static final EnumSlots<MarketCalendar.Daypart> DAYPART_SLOTS = new EnumSlots<>(MarketCalendar.Daypart.class,
+            List.of("NIGHT", "MORNING", "LUNCH", "AFTERNOON", "EVENING"));
 
     public int firstSeenDay = NONE;
     public int lastPaymentDay = NONE;
@@ -31,10 +49,10 @@ public class CustomerProfile {
     public int[] days = new int[0];
     public int[] dayPayments = new int[0];
     public long[] dayKrw = new long[0];
-    public long[] categoryKrw = new long[MerchantCategory.values().length];
-    public int[] regionPayments = new int[Region.values().length];
-    public int[] methodPayments = new int[PaymentMethod.values().length];
-    public int[] daypartPayments = new int[MarketCalendar.Daypart.values().length];
+    public long[] categoryKrw = new long[CATEGORY_SLOTS.size()];
+    public int[] regionPayments = new int[REGION_SLOTS.size()];
+    public int[] methodPayments = new int[METHOD_SLOTS.size()];
+    public int[] daypartPayments = new int[DAYPART_SLOTS.size()];
     public int[] weekdayPayments = new int[7];
     /** RFM inputs as last reported to the population distribution, so it can take back the old values. */
     public boolean reported;
@@ -65,6 +83,7 @@ public class CustomerProfile {
             return;
         }
         int day = MarketCalendar.day(e.eventTimeMillis);
+        fitSlots();
         firstSeenDay = firstSeenDay == NONE ? day : Math.min(firstSeenDay, day);
         lastActivityDay = Math.max(lastActivityDay, day);
         switch (e.kind) {
@@ -75,10 +94,10 @@ public class CustomerProfile {
                     dayPayments[i]++;
                     dayKrw[i] = Math.addExact(dayKrw[i], e.amountKrw);
                 }
-                categoryKrw[MerchantCategory.valueOf(e.category).ordinal()] += e.amountKrw;
-                regionPayments[Region.valueOf(e.region).ordinal()]++;
-                methodPayments[PaymentMethod.valueOf(e.method).ordinal()]++;
-                daypartPayments[MarketCalendar.daypart(e.eventTimeMillis).ordinal()]++;
+                categoryKrw[CATEGORY_SLOTS.slot(e.category)] += e.amountKrw;
+                regionPayments[REGION_SLOTS.slot(e.region)]++;
+                methodPayments[METHOD_SLOTS.slot(e.method)]++;
+                daypartPayments[DAYPART_SLOTS.slot(MarketCalendar.daypart(e.eventTimeMillis))]++;
                 weekdayPayments[MarketCalendar.weekday(e.eventTimeMillis).getValue() - 1]++;
                 if (e.paidWithAot) {
                     aotHolder = true;
@@ -89,7 +108,7 @@ public class CustomerProfile {
                 if (i >= 0) {
                     dayKrw[i] -= e.amountKrw;
                 }
-                int c = MerchantCategory.valueOf(e.category).ordinal();
+                int c = CATEGORY_SLOTS.slot(e.category);
                 categoryKrw[c] = Math.max(0, categoryKrw[c] - e.amountKrw);
             }
             case POINT_SWAP -> {
@@ -99,6 +118,14 @@ public class CustomerProfile {
             case AOT_RECEIVED -> aotHolder = true;
             default -> throw new IllegalStateException("unhandled " + e.kind);
         }
+    }
+
+    /** Room for every slot in a profile restored from a build that had fewer (see {@link EnumSlots}). */
+    private void fitSlots() {
+        categoryKrw = CATEGORY_SLOTS.fit(categoryKrw);
+        regionPayments = REGION_SLOTS.fit(regionPayments);
+        methodPayments = METHOD_SLOTS.fit(methodPayments);
+        daypartPayments = DAYPART_SLOTS.fit(daypartPayments);
     }
 
     /**
@@ -186,9 +213,9 @@ public class CustomerProfile {
         for (int i = 0; spend > 0 && i < categoryKrw.length; i++) {
             s.categoryShare[i] = (double) categoryKrw[i] / spend;
         }
-        s.homeRegion = Region.values()[argMax(regionPayments)].name();
-        s.preferredMethod = PaymentMethod.values()[argMax(methodPayments)].name();
-        s.topDaypart = MarketCalendar.Daypart.values()[argMax(daypartPayments)].name();
+        s.homeRegion = REGION_SLOTS.name(argMax(regionPayments));
+        s.preferredMethod = METHOD_SLOTS.name(argMax(methodPayments));
+        s.topDaypart = DAYPART_SLOTS.name(argMax(daypartPayments));
         int payments = 0;
         for (int w : weekdayPayments) {
             payments += w;

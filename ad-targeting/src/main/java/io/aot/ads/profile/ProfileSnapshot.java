@@ -21,7 +21,7 @@ public class ProfileSnapshot {
     public int frequency90;
     public long monetary30Krw;
     public long monetary90Krw;
-    /** Share of spend per {@link MerchantCategory} ordinal since first seen. */
+    /** Share of spend per {@link MerchantCategory} since first seen, by {@link CustomerProfile#CATEGORY_SLOTS} slot. */
     public double[] categoryShare = new double[0];
     public String homeRegion;
     public String preferredMethod;
@@ -51,7 +51,7 @@ public class ProfileSnapshot {
     /** The value of feature {@code name} (a Number, String or Boolean); throws for an unknown name. */
     public Object field(String name) {
         if (name.startsWith("affinity.")) {
-            int c = MerchantCategory.valueOf(name.substring("affinity.".length())).ordinal();
+            int c = CustomerProfile.CATEGORY_SLOTS.slot(name.substring("affinity.".length()));
             return c < categoryShare.length ? categoryShare[c] : 0.0;
         }
         return switch (name) {

@@ -3,6 +3,7 @@ package io.aot.ads.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aot.ads.profile.CustomerProfile;
 import io.aot.ads.profile.ProfileSnapshot;
 import io.aot.ads.rfm.RfmQuintiles;
 import io.aot.avro.MerchantCategory;
@@ -31,9 +32,9 @@ class SegmentCatalogTest {
         p.monetary90Krw = 200_000;
         p.homeRegion = "SEOUL";
         p.preferredMethod = "NFC_PHONE_WALLET";
-        p.categoryShare = new double[MerchantCategory.values().length];
-        p.categoryShare[MerchantCategory.CAFE.ordinal()] = 0.4;
-        p.categoryShare[MerchantCategory.BAR.ordinal()] = 0.3;
+        p.categoryShare = new double[CustomerProfile.CATEGORY_SLOTS.size()];
+        p.categoryShare[CustomerProfile.CATEGORY_SLOTS.slot(MerchantCategory.CAFE)] = 0.4;
+        p.categoryShare[CustomerProfile.CATEGORY_SLOTS.slot(MerchantCategory.BAR)] = 0.3;
         p.weekendShare = 0.6;
         return p;
     }

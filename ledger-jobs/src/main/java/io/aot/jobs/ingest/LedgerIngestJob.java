@@ -61,7 +61,7 @@ public final class LedgerIngestJob {
      * records in the pipeline benchmark, and the source's offsets only move when a checkpoint completes).
      */
     public static JobDefaults defaults(IngestSettings s) {
-        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), true, null);
+        return new JobDefaults(s.parallelism(), s.checkpointIntervalMs(), true, null, JobDefaults.KeyedState.ROCKSDB);
     }
 
     /** Builds the pipeline into {@code env}; parallelism and checkpointing are the deployment's ({@link #defaults}). */
