@@ -131,7 +131,9 @@ public final class TendermintEngine {
 
     /**
      * Replays stored blocks the application has not committed (all from genesis; only those above its height when it
-     * was restored from a snapshot, the blocks below are not even read), then starts the next height: at the
+     * was restored from a snapshot; of the blocks below only those within the evidence max age are read, for the
+     * offences they committed, so that stored or gossiped evidence of those is not pooled again), then starts the
+     * next height: at the
      * checkpoint's round and lock if it belongs to that height (a restart), else at round 0. Then replays
      * {@code wal}, the peers' proposals and votes this validator had taken for that height before it stopped (CometBFT's consensus WAL): each goes
      * through the same checks as on arrival, and messages of other heights are ignored. {@code storedEvidence}, the
@@ -152,6 +154,10 @@ public final class TendermintEngine {
                 // The application's state (a snapshot) covers this block: only the proposer priorities move on.
                 lastValidators = validators;
                 validators = validators.forNextHeight();
+                if (!evidencePool.isExpired(h, stored + 1)) {
+                    // Its evidence is still committed for the next height: known, so never pooled or accepted again.
+                    evidencePool.update(h, store.load(h).block().evidence());
+                }
                 continue;
             }
             BlockStore.Entry e = store.load(h);

@@ -23,7 +23,8 @@ import io.aot.consensus.storage.StartRefusedException;
  * full block at any time and a pool shared by the peers let one that stalls mid-frame hold the others' blocks back
  * ({@link InboundFrameBudget#perConnection}); for RPC clients, {@code rpcFrameAllowanceBytes} each
  * ({@value ValidatorNode#MAX_RPC_CLIENTS} of them) and larger requests within {@code rpcInboundSharedBytes} shared by
- * all, held at most {@link ValidatorNode#RPC_FRAME_HOLD_TIMEOUT_MS} ({@link InboundFrameBudget#shared}). An allowance
+ * all, held at most {@link ValidatorNode#RPC_FRAME_HOLD_TIMEOUT_MS} ({@link InboundFrameBudget#shared}); answers
+ * that carry a stored block are sent within the same shared bytes ({@link ValidatorNode#writeStoredBlock}). An allowance
  * counts twice: the bytes read before the frame's array is taken, then copied into it.</li>
  * </ul>
  * So a validator needs a heap of at least {@link #minimumHeapBytes}: reserve / (1 - 17/64), rounded up to a MiB

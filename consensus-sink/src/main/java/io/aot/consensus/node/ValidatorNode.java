@@ -496,7 +496,7 @@ public final class ValidatorNode implements AutoCloseable {
             while (!closed) {
                 byte[] request = Frames.read(in, Frames.MAX_FRAME_BYTES, rpcFrames, socket);
                 try {
-                    if (!answer(request, out)) {
+                    if (!answer(request, out, socket)) {
                         return;
                     }
                     out.flush();
@@ -510,26 +510,32 @@ public final class ValidatorNode implements AutoCloseable {
     }
 
     /** False when the connection should close (a subscription ended, or a malformed request). */
-    private boolean answer(byte[] request, DataOutputStream out) throws IOException {
+    private boolean answer(byte[] request, DataOutputStream out, Socket socket) throws IOException {
         try {
             CanonicalReader r = new CanonicalReader(request);
             int type = r.u8();
             switch (type) {
                 case RpcProtocol.SUBMIT_BATCH -> Frames.write(out, submitBatch(r));
                 case RpcProtocol.GET_BLOCK -> {
-                    BlockStore.Entry e = store.load(r.i64());
-                    CanonicalWriter w = new CanonicalWriter().bool(e != null);
-                    if (e != null) {
-                        w.bytes(codec.encodeCommittedBlock(e.block(), e.certificate()));
+                    long height = r.i64();
+                    r.expectEnd(); // a padded request could hold the shared bytes its own answer then waits for
+                    if (!writeStoredBlock(store, height, true, rpcFrames, socket, out)) {
+                        Frames.write(out, new CanonicalWriter().bool(false).toByteArray());
                     }
-                    Frames.write(out, w.toByteArray());
                 }
                 case RpcProtocol.LATEST_HEIGHT -> Frames.write(out, new CanonicalWriter().i64(committedHeight).toByteArray());
                 case RpcProtocol.SUBSCRIBE -> {
-                    stream(r.i64(), out);
+                    long from = r.i64();
+                    r.expectEnd();
+                    stream(from, out, socket);
                     return false;
                 }
-                case RpcProtocol.TX_PROOF -> Frames.write(out, txProof(r.i64(), r.i32()));
+                case RpcProtocol.TX_PROOF -> {
+                    long height = r.i64();
+                    int index = r.i32();
+                    r.expectEnd();
+                    Frames.write(out, txProof(height, index, socket));
+                }
                 case RpcProtocol.GET_RESULTS -> Frames.write(out, results(r.i64()));
                 case RpcProtocol.STATUS -> {
                     r.expectEnd();
@@ -688,7 +694,7 @@ public final class ValidatorNode implements AutoCloseable {
         }
     }
 
-    private void stream(long from, DataOutputStream out) throws IOException {
+    private void stream(long from, DataOutputStream out, Socket socket) throws IOException {
         long next = Math.max(1, from);
         while (!closed) {
             synchronized (heightMonitor) {
@@ -701,10 +707,56 @@ public final class ValidatorNode implements AutoCloseable {
                 }
             }
             for (; next <= committedHeight; next++) {
-                BlockStore.Entry e = store.load(next);
-                Frames.write(out, codec.encodeCommittedBlock(e.block(), e.certificate()));
+                writeStoredBlock(store, next, false, rpcFrames, socket, out);
             }
             out.flush();
+        }
+    }
+
+    /**
+     * Writes the stored block of {@code height} to a client as one frame, preceded by a found flag and the length for
+     * a GET_BLOCK answer ({@code asAnswer}), as SUBSCRIBE's bare block otherwise; false if not stored. The stored
+     * bytes are sent as they are (not decoded and encoded again, which took several block-sized copies), and, above the
+     * client's allowance, within the clients' shared bytes ({@code budget}) while the answer is in the heap: 256
+     * clients each asking for a 16 MiB block ran the validator out of heap, since only requests were bounded. A client
+     * that does not read its answer within the hold timeout loses its connection, and the shared bytes come back.
+     */
+    static boolean writeStoredBlock(FileBlockStore store, long height, boolean asAnswer, InboundFrameBudget budget,
+            java.io.Closeable connection, DataOutputStream out) throws IOException {
+        int prefixBytes = asAnswer ? 1 + 4 : 0;
+        int frameBytes = prefixBytes + store.encodedBytes(height);
+        if (frameBytes == prefixBytes) {
+            return false;
+        }
+        if (frameBytes > Frames.MAX_FRAME_BYTES) {
+            throw new IOException("stored block " + height + " of " + frameBytes + " bytes over the frame limit");
+        }
+        Runnable written = budget.acquire(frameBytes, connection);
+        try {
+            byte[] body = store.loadEncoded(height);
+            out.writeInt(prefixBytes + body.length);
+            if (asAnswer) {
+                out.writeBoolean(true);
+                out.writeInt(body.length);
+            }
+            out.write(body);
+            out.flush(); // out of the heap before the bytes are given back
+        } finally {
+            written.run();
+            budget.release(frameBytes);
+        }
+        return true;
+    }
+
+    /** A transaction's inclusion proof; the block is decoded within the clients' shared bytes (see above). */
+    private byte[] txProof(long height, int index, java.io.Closeable connection) throws IOException {
+        int blockBytes = store.encodedBytes(height);
+        Runnable decoded = rpcFrames.acquire(blockBytes, connection);
+        try {
+            return txProof(height, index);
+        } finally {
+            decoded.run();
+            rpcFrames.release(blockBytes);
         }
     }
 

@@ -232,30 +232,57 @@ public final class FileBlockStore implements BlockStore, AutoCloseable {
      */
     @Override
     public synchronized Entry load(long height) {
-        if (height < 1 || height > offsets.size()) {
+        byte[] body = loadEncoded(height);
+        if (body == null) {
             return null;
+        }
+        try {
+            WireCodec.CommittedBlock c = codec.decodeCommittedBlock(body);
+            return new Entry(c.block(), c.certificate());
+        } catch (MalformedException e) {
+            throw new IllegalStateException("stored block " + height + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes of the stored record body of {@code height} ({@link #loadEncoded}), or 0 if not stored. */
+    public synchronized int encodedBytes(long height) {
+        if (height < 1 || height > offsets.size()) {
+            return 0;
         }
         long pos = offsets.get((int) (height - 1));
         long next = height < offsets.size() ? offsets.get((int) height) : end;
+        return (int) (next - pos - RECORD_HEADER_BYTES); // a body checked on open, or appended from one array
+    }
+
+    /**
+     * The stored bytes of {@code height}, {@link WireCodec#encodeCommittedBlock} (block and certificate), checked but
+     * not decoded: what an answer to a client carries, in one array of {@link #encodedBytes}. Null if not stored.
+     *
+     * @throws IllegalStateException if the record fails its checksums now (damaged since the store was opened)
+     */
+    public synchronized byte[] loadEncoded(long height) {
+        int length = encodedBytes(height);
+        if (length == 0) {
+            return null;
+        }
+        long pos = offsets.get((int) (height - 1));
         try {
-            byte[] record = readAt(pos, (int) (next - pos));
-            RecordHeader h = parseHeader(record, 0);
+            RecordHeader h = header(pos);
             String bad = h == null ? "has a record header that fails its checksum"
-                    : h.height() != height || h.bodyLength() != record.length - RECORD_HEADER_BYTES
+                    : h.height() != height || h.bodyLength() != length
                             ? "holds height " + h.height() + " and " + h.bodyLength() + " body bytes"
-                    : crc(record, RECORD_HEADER_BYTES, h.bodyLength()) != h.bodyCrc() ? "fails its body checksum"
                     : null;
+            byte[] body = bad == null ? readAt(pos + RECORD_HEADER_BYTES, length) : null;
+            if (bad == null && crc(body, 0, length) != h.bodyCrc()) {
+                bad = "fails its body checksum";
+            }
             if (bad != null) {
                 throw new IllegalStateException("block store " + file + ": the record of height " + height
                         + " at offset " + pos + " " + bad + " (damaged since the store was opened)");
             }
-            WireCodec.CommittedBlock c = codec.decodeCommittedBlock(
-                    Arrays.copyOfRange(record, RECORD_HEADER_BYTES, record.length));
-            return new Entry(c.block(), c.certificate());
+            return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (MalformedException e) {
-            throw new IllegalStateException("stored block " + height + " does not decode: " + e.getMessage(), e);
         }
     }
 

@@ -176,6 +176,35 @@ class EvidenceEngineTest {
         assertThat(chain.follower.pendingEvidence()).isEmpty();
     }
 
+    /**
+     * A validator restarted from an application snapshot replays only the blocks above it, yet evidence committed in a
+     * block below the snapshot (within the max age) is still known as committed: stored evidence of that offence (the
+     * evidence file of a crash before its rewrite, or a peer's re-gossip) is dropped, not pooled again for a block
+     * every other validator refuses. Before, the blocks below the snapshot were skipped entirely, the offence was
+     * resurrected as pending, and this validator proposed, and prevoted, blocks carrying committed evidence.
+     */
+    @Test
+    void evidenceCommittedBelowTheSnapshotIsNotResurrectedAtStart() {
+        Chain chain = new Chain(EvidenceParams.defaults());
+        chain.commitNext(List.of());
+        Evidence atOne = doubleVote(3, 1, 0);
+        chain.commitNext(List.of(atOne));
+        chain.commitNext(List.of());
+        chain.commitNext(List.of());
+        KeyValueApplication fromSnapshot = KeyValueApplication.restore(chain.app.snapshot()); // at height 4
+
+        Network net = new Network(0);
+        TendermintEngine restarted = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, -1, null,
+                fromSnapshot, chain.store, net.context(-1));
+        restarted.start(null, List.of(), List.of(atOne));
+
+        assertThat(restarted.height()).isEqualTo(5);
+        assertThat(restarted.pendingEvidence()).as("committed at height 2").isEmpty();
+        assertThat(restarted.dropped()).containsEntry("duplicate-evidence", 1L);
+        restarted.onEvidence(atOne);
+        assertThat(restarted.pendingEvidence()).as("nor taken again from a peer").isEmpty();
+    }
+
     private Evidence doubleVote(int validator, long height, int round) {
         return DuplicateVoteEvidence.of(vote(validator, VoteType.PREVOTE, height, round, Hash.ZERO),
                 vote(validator, VoteType.PREVOTE, height, round, null));
@@ -209,6 +238,7 @@ class EvidenceEngineTest {
      */
     private final class Chain {
         final TendermintEngine follower;
+        final InMemoryBlockStore store = new InMemoryBlockStore();
         final KeyValueApplication app = new KeyValueApplication();
         ValidatorSet current = validators;
         Block last;
@@ -218,7 +248,7 @@ class EvidenceEngineTest {
 
         Chain(EvidenceParams params) {
             follower = new TendermintEngine(EngineConfig.defaults(CHAIN).withEvidence(params), validators, -1, null,
-                    new KeyValueApplication(), new InMemoryBlockStore(), new Network(0).context(-1));
+                    new KeyValueApplication(), store, new Network(0).context(-1));
             follower.start(null);
         }
 

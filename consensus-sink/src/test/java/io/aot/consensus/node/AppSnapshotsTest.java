@@ -88,8 +88,11 @@ class AppSnapshotsTest {
     }
 
     private TendermintEngine started(Application app, BlockStore blocks) {
-        TendermintEngine engine = new TendermintEngine(EngineConfig.defaults(CHAIN), validators, -1, null, app, blocks,
-                new Quiet());
+        // Evidence expires after 10 heights here: the engine reads blocks below a snapshot only within that max age
+        // (for the offences they committed, EvidenceEngineTest), so a snapshot 10 below the tip reads none of them.
+        TendermintEngine engine = new TendermintEngine(EngineConfig.defaults(CHAIN)
+                .withEvidence(new io.aot.consensus.evidence.EvidenceParams(10, 1_000, 256L << 10)), validators, -1,
+                null, app, blocks, new Quiet());
         engine.start(null);
         return engine;
     }
