@@ -72,7 +72,7 @@ public final class Frames {
             System.arraycopy(head, 0, payload, 0, head.length);
             in.readFully(payload, head.length, length - head.length);
             return payload;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an OutOfMemoryError too: the shared bytes must never leak
             budget.release(length);
             throw e;
         } finally {

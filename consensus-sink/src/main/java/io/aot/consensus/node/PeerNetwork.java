@@ -309,6 +309,9 @@ public final class PeerNetwork implements AutoCloseable {
         void run() {
             long backoff = 50;
             while (!closed) {
+                // Bytes taken from the queue but not yet written and flushed: they stay counted against the queue's
+                // bound, so a peer that stops reading (our write blocks) pins no frame outside the budget.
+                long unflushedBytes = 0;
                 try (Socket socket = tls == null ? new Socket() : tls.getSocketFactory().createSocket()) {
                     socket.connect(address, HANDSHAKE_TIMEOUT_MS);
                     socket.setTcpNoDelay(true);
@@ -325,14 +328,16 @@ public final class PeerNetwork implements AutoCloseable {
                         if (frame == null) {
                             continue;
                         }
-                        queuedBytes.addAndGet(-frame.length);
+                        unflushedBytes = frame.length;
                         Frames.write(out, frame);
                         // Batch what is already queued into one flush.
                         for (int i = 0; i < 256 && (frame = queue.poll()) != null; i++) {
-                            queuedBytes.addAndGet(-frame.length);
+                            unflushedBytes += frame.length;
                             Frames.write(out, frame);
                         }
                         out.flush();
+                        queuedBytes.addAndGet(-unflushedBytes);
+                        unflushedBytes = 0;
                     }
                 } catch (IOException e) {
                     count("dial-failed");
@@ -340,6 +345,7 @@ public final class PeerNetwork implements AutoCloseable {
                     return;
                 } finally {
                     connected = false;
+                    queuedBytes.addAndGet(-unflushedBytes); // lost with the connection; gossip re-sends what matters
                 }
                 try {
                     Thread.sleep(backoff);

@@ -67,6 +67,8 @@ public final class ValidatorNode implements AutoCloseable {
     static final int MAX_AWAITING_REPLICATION = 1_024;
     /** Blocks sent at once to a peer that is behind. */
     static final int SYNC_BATCH_BLOCKS = 50;
+    /** A peer that is behind gets at most one batch per this interval: the period of its own status messages. */
+    static final long SYNC_INTERVAL_MS = 200;
     /** Bound on one height's logged peer messages (a few rounds of full proposals and every vote fit). */
     static final long MAX_WAL_BYTES = 256L << 20;
 
@@ -76,6 +78,7 @@ public final class ValidatorNode implements AutoCloseable {
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
     private final ValidatorDataDir data;
     private final FileBlockStore store;
+    private final BlockSync blockSync;
     private final FileCheckpointStore checkpoints;
     private final ConsensusWal wal;
     private final io.aot.consensus.storage.FileEvidenceStore evidenceStore;
@@ -101,6 +104,8 @@ public final class ValidatorNode implements AutoCloseable {
     private final Object heightMonitor = new Object();
     private final AtomicLong committedTxs = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
+    /** Block-sync batches cut short because the peer's outbound queue was full. */
+    private final AtomicLong syncBatchesCut = new AtomicLong();
     private final AtomicLong gossipedBatchesDropped = new AtomicLong();
     private final AtomicLong unreplicatedAnswers = new AtomicLong();
     private final java.util.Set<io.aot.consensus.crypto.Hash> verifiedEvidence =
@@ -140,6 +145,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.data = ValidatorDataDir.open(config.dataDir(), codec); // locked: no second process on this home
         log(budget.summary()); // once the home is ours: a refused start stays one line
         this.store = data.blocks();
+        this.blockSync = new BlockSync(store, codec, SYNC_BATCH_BLOCKS, SYNC_INTERVAL_MS);
         this.checkpoints = data.checkpoints();
         this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
         long restoreStartNs = System.nanoTime();
@@ -252,6 +258,7 @@ public final class ValidatorNode implements AutoCloseable {
                 + ", evidence seen " + e.evidenceSeen() + " committed " + e.evidenceCommitted() + " pending "
                 + e.pendingEvidenceCount() + ", network " + network.counters()
                 + (malformedFrames.get() > 0 ? ", malformed " + malformedFrames : "")
+                + (syncBatchesCut.get() > 0 ? ", sync batches cut " + syncBatchesCut : "")
                 + (gossipedBatchesDropped.get() > 0 ? ", gossip dropped " + gossipedBatchesDropped : "")
                 + (unreplicatedAnswers.get() > 0 ? ", not-replicated answers " + unreplicatedAnswers : "")
                 + (rpcClientsRefused.get() > 0 ? ", rpc clients refused " + rpcClientsRefused : "")
@@ -359,12 +366,9 @@ public final class ValidatorNode implements AutoCloseable {
             engine.onVote(v);
         } else if (message instanceof WireCodec.Status s) {
             metrics.peerStatus(peer, s.height());
-            // The peer's next height: send it what it misses, from our store (the codec refused heights below 1).
-            long mine = store.height();
-            long last = s.height() > mine ? 0 : Math.min(mine, s.height() + SYNC_BATCH_BLOCKS - 1); // no overflow
-            for (long h = s.height(); h <= last; h++) {
-                BlockStore.Entry e = store.load(h);
-                network.send(peer, codec.encodeMessage(new WireCodec.CommittedBlock(e.block(), e.certificate())));
+            // The peer's next height: what it misses, from our store, within bounds (BlockSync).
+            if (blockSync.onStatus(peer, s.height(), System.nanoTime(), network::send) < 0) {
+                syncBatchesCut.incrementAndGet();
             }
         } else if (message instanceof WireCodec.CommittedBlock c) {
             engine.onCommittedBlock(c.block(), c.certificate());
