@@ -11,7 +11,8 @@ import io.aot.consensus.storage.StartRefusedException;
  *
  * <p>The heap, in 64ths: the mempool 4 ({@code mempoolBytes}), peer messages waiting for the event loop 2
  * ({@code eventQueueBytes}), the outbound queues 2 split over the peers ({@code outboundQueueBytesPerPeer}),
- * next-height messages held unverified 1 ({@code futureMessageBytes}); 8 are kept for the application's state and the
+ * next-height messages held unverified 1 ({@code futureMessageBytes}), the transaction results kept for clients 2
+ * ({@code txResultBytes}: before, 100,000 heights of them, gigabytes on a busy chain); 8 are kept for the application's state and the
  * JVM's own. Each share is capped at the fixed bound it replaced (512, 256, 64 per peer, 64 MiB), so a large heap
  * does not make a queue larger than it was. Besides the shares, a fixed reserve ({@link #reservedBytes}):
  * <ul>
@@ -27,8 +28,8 @@ import io.aot.consensus.storage.StartRefusedException;
  * that carry a stored block are sent within the same shared bytes ({@link ValidatorNode#writeStoredBlock}). An allowance
  * counts twice: the bytes read before the frame's array is taken, then copied into it.</li>
  * </ul>
- * So a validator needs a heap of at least {@link #minimumHeapBytes}: reserve / (1 - 17/64), rounded up to a MiB
- * (162 MiB for 4 validators, about 23 MiB more per further validator); below it {@link #derive} refuses to start. All
+ * So a validator needs a heap of at least {@link #minimumHeapBytes}: reserve / (1 - 19/64), rounded up to a MiB
+ * (170 MiB for 4 validators, about 24 MiB more per further validator); below it {@link #derive} refuses to start. All
  * values are bytes; the arithmetic divides before it multiplies, so even {@code Long.MAX_VALUE} (no heap limit) does
  * not overflow.
  *
@@ -36,7 +37,7 @@ import io.aot.consensus.storage.StartRefusedException;
  * frame above its bound); the item-count bounds (event queue, outbound frames, mempool transactions) stay as they were.
  */
 public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, long eventQueueBytes,
-        long outboundQueueBytesPerPeer, long futureMessageBytes, int peerFrameAllowanceBytes,
+        long outboundQueueBytesPerPeer, long futureMessageBytes, long txResultBytes, int peerFrameAllowanceBytes,
         int rpcFrameAllowanceBytes, long rpcInboundSharedBytes) {
 
     static final long MIB = 1L << 20;
@@ -51,20 +52,22 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
     static final int EVENT_QUEUE_64THS = 2;
     static final int OUTBOUND_64THS = 2;
     static final int FUTURE_64THS = 1;
+    static final int TX_RESULTS_64THS = 2;
     static final int APPLICATION_64THS = 8;
     /** The fixed bounds the shares replaced: a larger heap does not raise a queue above them. */
     static final long MAX_MEMPOOL_BYTES = 512 * MIB;
     static final long MAX_EVENT_QUEUE_BYTES = 256 * MIB;
     static final long MAX_OUTBOUND_QUEUE_BYTES_PER_PEER = 64 * MIB;
     static final long MAX_FUTURE_MESSAGE_BYTES = 64 * MIB;
+    static final long MAX_TX_RESULT_BYTES = 256 * MIB;
 
     public MemoryBudget {
-        if (validators < 1 || mempoolBytes < 1 || eventQueueBytes < 1 || futureMessageBytes < 1
+        if (validators < 1 || mempoolBytes < 1 || eventQueueBytes < 1 || futureMessageBytes < 1 || txResultBytes < 1
                 || outboundQueueBytesPerPeer < 0 || peerFrameAllowanceBytes < 0 || rpcFrameAllowanceBytes < 0
                 || rpcInboundSharedBytes < 1) {
             throw new IllegalArgumentException("memory bounds must be positive (outbound and allowances may be 0): "
                     + validators + " validators, mempool " + mempoolBytes + ", event queue " + eventQueueBytes
-                    + ", outbound " + outboundQueueBytesPerPeer + ", next-height " + futureMessageBytes + ", inbound "
+                    + ", outbound " + outboundQueueBytesPerPeer + ", next-height " + futureMessageBytes + ", results " + txResultBytes + ", inbound "
                     + peerFrameAllowanceBytes + " per peer, rpc " + rpcFrameAllowanceBytes + "/"
                     + rpcInboundSharedBytes + " bytes");
         }
@@ -96,6 +99,7 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
                 Math.min(MAX_EVENT_QUEUE_BYTES, sixtyFourth * EVENT_QUEUE_64THS),
                 outbound,
                 Math.min(MAX_FUTURE_MESSAGE_BYTES, sixtyFourth * FUTURE_64THS),
+                Math.min(MAX_TX_RESULT_BYTES, sixtyFourth * TX_RESULTS_64THS),
                 PEER_FRAME_ALLOWANCE_BYTES, RPC_FRAME_ALLOWANCE_BYTES, Frames.MAX_FRAME_BYTES);
     }
 
@@ -115,7 +119,8 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
         if (validators < 1) {
             throw new IllegalArgumentException("validators must be at least 1, got " + validators);
         }
-        long free64ths = 64 - (MEMPOOL_64THS + EVENT_QUEUE_64THS + OUTBOUND_64THS + FUTURE_64THS + APPLICATION_64THS);
+        long free64ths = 64 - (MEMPOOL_64THS + EVENT_QUEUE_64THS + OUTBOUND_64THS + FUTURE_64THS + TX_RESULTS_64THS
+                + APPLICATION_64THS);
         long bytes = ceilDiv(Math.multiplyExact(reservedBytes(validators), 64), free64ths);
         return ceilDiv(bytes, MIB) * MIB;
     }
@@ -127,7 +132,7 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
     /** Sum of every bound and the reserve (bytes): at most the heap less the application's share. */
     long boundedBytes() {
         long peers = validators - 1L;
-        return mempoolBytes + eventQueueBytes + outboundQueueBytesPerPeer * peers + futureMessageBytes
+        return mempoolBytes + eventQueueBytes + outboundQueueBytesPerPeer * peers + futureMessageBytes + txResultBytes
                 + BLOCK_COPIES * (long) Frames.MAX_FRAME_BYTES
                 + peers * (Frames.MAX_FRAME_BYTES + 2L * peerFrameAllowanceBytes)
                 + rpcInboundSharedBytes + (long) ValidatorNode.MAX_RPC_CLIENTS * 2 * rpcFrameAllowanceBytes;
@@ -137,7 +142,7 @@ public record MemoryBudget(long heapBytes, int validators, long mempoolBytes, lo
     public String summary() {
         return "memory budget: heap " + kib(heapBytes) + " KiB for " + validators + " validators: mempool "
                 + kib(mempoolBytes) + " KiB, event queue " + kib(eventQueueBytes) + " KiB, outbound "
-                + kib(outboundQueueBytesPerPeer) + " KiB per peer, next-height messages " + kib(futureMessageBytes)
+                + kib(outboundQueueBytesPerPeer) + " KiB per peer, next-height messages " + kib(futureMessageBytes) + " KiB, results " + kib(txResultBytes)
                 + " KiB, inbound frames " + kib(Frames.MAX_FRAME_BYTES) + " KiB per peer, rpc " + kib(rpcFrameAllowanceBytes) + " KiB per client + " + kib(rpcInboundSharedBytes)
                 + " KiB shared";
     }

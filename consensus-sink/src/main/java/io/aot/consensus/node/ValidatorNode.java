@@ -117,8 +117,8 @@ public final class ValidatorNode implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Replication> awaitingReplication =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Transaction results of the most recent heights (rebuilt by the replay at start, above the restored snapshot). */
-    private final java.util.TreeMap<Long, List<Application.TxResult>> resultsByHeight = new java.util.TreeMap<>();
     static final int MAX_RESULT_HEIGHTS = 100_000;
+    private final RecentTxResults recentResults;
     private volatile long committedHeight;
     private volatile boolean closed;
     private TendermintEngine engine;
@@ -138,6 +138,7 @@ public final class ValidatorNode implements AutoCloseable {
         }
         // Before anything is opened: a heap too small for the bounds refuses to start, rather than failing later.
         this.budget = MemoryBudget.forThisJvm(validators.size());
+        this.recentResults = new RecentTxResults(MAX_RESULT_HEIGHTS, budget.txResultBytes());
         this.eventQueueKiB = (int) Math.min(Integer.MAX_VALUE, budget.eventQueueBytes() >> 10);
         this.eventKiB = new java.util.concurrent.Semaphore(eventQueueKiB);
         this.rpcFrames = InboundFrameBudget.shared(budget.rpcFrameAllowanceBytes(), budget.rpcInboundSharedBytes(),
@@ -443,12 +444,7 @@ public final class ValidatorNode implements AutoCloseable {
 
         @Override
         public void txResults(long height, List<Application.TxResult> results) {
-            synchronized (resultsByHeight) {
-                resultsByHeight.put(height, List.copyOf(results));
-                while (resultsByHeight.size() > MAX_RESULT_HEIGHTS) {
-                    resultsByHeight.pollFirstEntry();
-                }
-            }
+            recentResults.put(height, results);
         }
 
         @Override
@@ -560,10 +556,7 @@ public final class ValidatorNode implements AutoCloseable {
     }
 
     private byte[] results(long height) {
-        List<Application.TxResult> results;
-        synchronized (resultsByHeight) {
-            results = resultsByHeight.get(height);
-        }
+        List<Application.TxResult> results = recentResults.get(height);
         CanonicalWriter w = new CanonicalWriter().bool(results != null);
         if (results != null) {
             w.i32(results.size());

@@ -22,6 +22,7 @@ class MemoryBudgetTest {
         assertThat(b.eventQueueBytes()).isEqualTo(32 * MIB);
         assertThat(b.outboundQueueBytesPerPeer()).as("2/64 split over 3 peers").isEqualTo(32 * MIB / 3);
         assertThat(b.futureMessageBytes()).isEqualTo(16 * MIB);
+        assertThat(b.txResultBytes()).isEqualTo(32 * MIB);
         assertThat(b.rpcInboundSharedBytes()).isEqualTo(Frames.MAX_FRAME_BYTES);
         assertThat(b.summary()).startsWith("memory budget: heap 1048576 KiB for 4 validators: mempool 65536 KiB");
     }
@@ -29,16 +30,16 @@ class MemoryBudgetTest {
     @Test
     void theMinimumHeapFitsTheTestsHeapAndIsRefusedBelow() throws Exception {
         long minimum = MemoryBudget.minimumHeapBytes(4);
-        // 3 blocks, a frame per peer (with its allowance twice), the RPC pool and allowances: 119 MiB of 47/64.
-        assertThat(minimum).isEqualTo(163 * MIB);
+        // 3 blocks, a frame per peer (with its allowance twice), the RPC pool and allowances: 119 MiB of 45/64.
+        assertThat(minimum).isEqualTo(170 * MIB);
         // -Xmx192m gives Runtime.maxMemory() about 185 MiB with the serial collector (one survivor space less).
         assertThat(minimum).isLessThanOrEqualTo(185 * MIB);
         assertThat(MemoryBudget.minimumHeapBytes(1)).isLessThan(minimum);
         assertThat(MemoryBudget.minimumHeapBytes(7)).isGreaterThan(minimum);
         MemoryBudget.derive(minimum, 4);
         assertThatThrownBy(() -> MemoryBudget.derive(minimum - 1, 4)).isInstanceOf(StartRefusedException.class)
-                .hasMessage("a heap of 162 MiB is below the 163 MiB a validator of 4 needs for its bounds (frames of"
-                        + " 16 MiB): run it with -Xmx163m or more");
+                .hasMessage("a heap of 169 MiB is below the 170 MiB a validator of 4 needs for its bounds (frames of"
+                        + " 16 MiB): run it with -Xmx170m or more");
     }
 
     @Test
@@ -55,6 +56,7 @@ class MemoryBudgetTest {
                 assertThat(b.eventQueueBytes()).as(what).isLessThanOrEqualTo(heap / 64 * 2);
                 assertThat(b.outboundQueueBytesPerPeer() * (validators - 1)).as(what).isLessThanOrEqualTo(heap / 64 * 2);
                 assertThat(b.futureMessageBytes()).as(what).isLessThanOrEqualTo(heap / 64);
+                assertThat(b.txResultBytes()).as(what).isLessThanOrEqualTo(heap / 64 * 2);
                 assertThat(b.boundedBytes()).as("every bound and the reserve, leaving 8/64 for the application: " + what)
                         .isLessThanOrEqualTo(heap - heap / 64 * 8);
             }
@@ -68,6 +70,7 @@ class MemoryBudgetTest {
         assertThat(b.eventQueueBytes()).isEqualTo(256 * MIB);
         assertThat(b.outboundQueueBytesPerPeer()).isEqualTo(64 * MIB);
         assertThat(b.futureMessageBytes()).isEqualTo(64 * MIB);
+        assertThat(b.txResultBytes()).isEqualTo(256 * MIB);
         assertThat(b.boundedBytes()).isPositive();
         assertThat(MemoryBudget.minimumHeapBytes(Integer.MAX_VALUE)).isPositive();
         assertThat(MemoryBudget.derive(Long.MAX_VALUE, 1).outboundQueueBytesPerPeer()).as("no peers").isZero();
@@ -75,7 +78,7 @@ class MemoryBudgetTest {
 
     @Test
     void boundsMustBePositive() {
-        assertThatThrownBy(() -> new MemoryBudget(1L << 30, 4, 0, 1, 1, 1, 1, 1, Frames.MAX_FRAME_BYTES))
+        assertThatThrownBy(() -> new MemoryBudget(1L << 30, 4, 0, 1, 1, 1, 1, 1, 1, Frames.MAX_FRAME_BYTES))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MemoryBudget.minimumHeapBytes(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -158,7 +158,7 @@ class PeerNetworkTest {
         int peerIndex = set.indexOf(peer.publicKey());
         int listen = 0; // any free port: a port closed just before can be taken by another process before it is reopened
         // The bound is the budget's (injected here): 5 MiB per peer.
-        MemoryBudget budget = new MemoryBudget(1L << 30, 2, 1 << 20, 1 << 20, 5L << 20, 1 << 20, 512 << 10,
+        MemoryBudget budget = new MemoryBudget(1L << 30, 2, 1 << 20, 1 << 20, 5L << 20, 1 << 20, 1 << 20, 512 << 10,
                 8 << 10, Frames.MAX_FRAME_BYTES);
         try (PeerNetwork dialer = new PeerNetwork("aot-test", self, set, listen,
                 Map.of(peerIndex, new InetSocketAddress("127.0.0.1", deadPort)), (from, frame) -> true, null, budget)) {
