@@ -30,6 +30,8 @@ public final class FlinkCluster implements AutoCloseable {
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
             "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.aot.avro");
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** What {@code flink stop} prints: "Savepoint completed. Path: file:/..." */
+    private static final Pattern SAVEPOINT_PATH = Pattern.compile("Savepoint completed\\. Path: (\\S+)");
 
     private final Path dir;
     private final int restPort;
@@ -108,12 +110,45 @@ public final class FlinkCluster implements AutoCloseable {
 
     /** {@code flink run -d -c mainClass jar args...}: submits the job detached and returns its job id. */
     public String submit(Path jobJar, String mainClass, String... args) {
-        List<String> cli = new ArrayList<>(List.of("run", "-m", restAddress(), "-d", "-c", mainClass,
-                jobJar.toAbsolutePath().toString()));
+        return submit(jobJar, mainClass, List.of(), args);
+    }
+
+    /**
+     * {@code flink run -d [runOptions] -c mainClass jar args...}, e.g. {@code -s SAVEPOINT -p 3}: submits the job
+     * detached and returns its job id.
+     */
+    public String submit(Path jobJar, String mainClass, List<String> runOptions, String... args) {
+        List<String> cli = new ArrayList<>(List.of("run", "-m", restAddress(), "-d"));
+        cli.addAll(runOptions);
+        cli.addAll(List.of("-c", mainClass, jobJar.toAbsolutePath().toString()));
         cli.addAll(Arrays.asList(args));
-        Path log = dir.resolve("flink-run-" + System.nanoTime() + ".out");
+        String output = flink(cli);
+        Matcher m = JOB_ID.matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("flink run printed no job id:\n" + output);
+        }
+        return m.group(1);
+    }
+
+    /**
+     * {@code flink stop -p DIR jobId}: stops the job with a savepoint in {@code savepointDir} (the sources stop, every
+     * sink commits, then the state is written) and returns the savepoint's path, for {@code flink run -s}.
+     */
+    public String stopWithSavepoint(String jobId, Path savepointDir) {
+        String output = flink(List.of("stop", "-m", restAddress(), "-p", savepointDir.toUri().toString(), jobId));
+        Matcher m = SAVEPOINT_PATH.matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("flink stop printed no savepoint path:\n" + output);
+        }
+        return m.group(1);
+    }
+
+    /** Runs Flink's command line client ({@code bin/flink} with these arguments); its output, or a failure. */
+    private String flink(List<String> cli) {
+        Path log = dir.resolve("flink-" + cli.get(0) + "-" + System.nanoTime() + ".out");
         // CliFrontend finds its configuration in ./conf of its working folder, as bin/flink does.
-        ChildProcess client = ChildJvm.named("flink-run").classpath(ServerDists.classpath(ServerDists.Server.FLINK))
+        ChildProcess client = ChildJvm.named("flink-" + cli.get(0))
+                .classpath(ServerDists.classpath(ServerDists.Server.FLINK))
                 .jvmArgs("-Xmx512m").jvmArgs(JAVA17_FLAGS)
                 .jvmArgs("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j.properties").toUri(),
                         "-Dlog.file=" + dir.resolve("client.log"))
@@ -124,14 +159,14 @@ public final class FlinkCluster implements AutoCloseable {
             exit = client.awaitExit(Duration.ofMinutes(3));
         } catch (IOException e) {
             client.stop(Duration.ZERO);
-            throw new IllegalStateException("flink run did not finish within 3 minutes:\n" + client.logTail(40), e);
+            throw new IllegalStateException("flink " + cli.get(0) + " did not finish within 3 minutes:\n"
+                    + client.logTail(40), e);
         }
         String output = client.logTail(200);
-        Matcher m = JOB_ID.matcher(output);
-        if (exit != 0 || !m.find()) {
-            throw new IllegalStateException("flink run failed (exit " + exit + "):\n" + output);
+        if (exit != 0) {
+            throw new IllegalStateException("flink " + cli.get(0) + " failed (exit " + exit + "):\n" + output);
         }
-        return m.group(1);
+        return output;
     }
 
     /** The job's state as the REST API says it (RUNNING, FAILED, ...). */
@@ -139,6 +174,16 @@ public final class FlinkCluster implements AutoCloseable {
         String body = get("/jobs/" + jobId);
         Matcher m = Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"").matcher(body);
         return m.find() ? m.group(1) : "UNKNOWN";
+    }
+
+    /** The largest parallelism of the job's vertices, as the REST API says it. */
+    public int maxVertexParallelism(String jobId) {
+        Matcher m = Pattern.compile("\"parallelism\"\\s*:\\s*(\\d+)").matcher(get("/jobs/" + jobId));
+        int max = 0;
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max;
     }
 
     public void cancel(String jobId) {
