@@ -303,7 +303,7 @@ public final class Simulation {
 
     private static final String CHAIN_ID = "aot-sim";
     /** One seed in this many runs with on-disk stores (the rest in memory, which costs no file operations). */
-    static final int ON_DISK_ONE_IN = 4;
+    static final int ON_DISK_ONE_IN = 2;
     /** Bounds of a garbage tail's and a torn temporary file's random bytes. */
     private static final int MAX_GARBAGE_BYTES = 64;
     private static final int MAX_TORN_TMP_BYTES = 256;
@@ -1334,6 +1334,8 @@ public final class Simulation {
         private boolean open;
         /** The WAL's length at its last sync, reset or open: what a power loss cannot take. */
         private long walSyncedBytes;
+        /** Where each record appended since then ends: recovery of a torn WAL must end at the last one it holds. */
+        private final List<Long> unsyncedRecordEnds = new ArrayList<>();
         /** The write in flight when the process died at a durable step (null if none), and its file's prior length. */
         private Path inFlight;
         private long inFlightFromBytes;
@@ -1403,6 +1405,7 @@ public final class Simulation {
             open = true;
             wal.load(); // cuts a torn tail, as the process's start does
             walSyncedBytes = wal.bytes();
+            unsyncedRecordEnds.clear();
         }
 
         private void markInFlight(Path file) {
@@ -1449,7 +1452,9 @@ public final class Simulation {
 
         @Override
         public void received(Object message) {
-            wal.append(message);
+            if (wal.append(message)) {
+                unsyncedRecordEnds.add(wal.bytes());
+            }
         }
 
         @Override
@@ -1458,6 +1463,7 @@ public final class Simulation {
             crashPoint(DiskStep.WAL_SYNC, false, null);
             wal.sync();
             walSyncedBytes = wal.bytes();
+            unsyncedRecordEnds.clear();
             crashPoint(DiskStep.WAL_SYNC, true, null);
             CrashInPersist crash = dueCrashInPersist(node);
             if (crash != null && !crash.afterSave()) {
@@ -1476,6 +1482,7 @@ public final class Simulation {
             crashPoint(DiskStep.WAL_RESET, false, null);
             wal.reset();
             walSyncedBytes = 0;
+            unsyncedRecordEnds.clear();
             crashPoint(DiskStep.WAL_RESET, true, null);
         }
 
@@ -1487,7 +1494,7 @@ public final class Simulation {
             close();
             long blocksKept = inFlight == blocksFile ? inFlightFromBytes : size(blocksFile);
             long walBytes = size(walFile);
-            long walWritten = walBytes; // what is in the WAL's file after the fault
+            long walKept = walBytes; // where the WAL's last complete record ends after the fault
             if (storage != StorageFault.NONE) {
                 boolean walInFlight = inFlight == null;
                 if (storage == StorageFault.TORN_WRITE && !walInFlight) {
@@ -1495,28 +1502,31 @@ public final class Simulation {
                 } else if (storage == StorageFault.GARBAGE_TAIL && !walInFlight) {
                     appendGarbage(blocksFile, inFlightFromBytes);
                 }
-                walWritten = walSyncedBytes; // a power loss: the unsynced appends go, but for a torn prefix of them
+                long walWritten = walSyncedBytes; // a power loss: the unsynced appends go, but for a torn prefix
+                walKept = walSyncedBytes;
                 if (storage == StorageFault.TORN_WRITE && walInFlight && walBytes > walSyncedBytes) {
                     walWritten = walSyncedBytes + random.nextLong(walBytes - walSyncedBytes);
+                    for (long end : unsyncedRecordEnds) {
+                        walKept = end <= walWritten ? end : walKept;
+                    }
                     tornWrites++;
                 } else if (storage == StorageFault.LOST_UNSYNCED && walBytes > walSyncedBytes) {
                     lostUnsynced++;
                 }
                 truncate(walFile, walWritten);
                 if (storage == StorageFault.GARBAGE_TAIL && walInFlight) {
-                    walWritten += appendGarbage(walFile, walWritten);
+                    appendGarbage(walFile, walWritten);
                 }
             }
             inFlight = null;
-            long walSynced = walSyncedBytes;
             open();
             if (blocks.height() != heightKept || size(blocksFile) != blocksKept) {
                 failure = "storage: validator " + node + "'s blocks.log recovered to height " + blocks.height() + " ("
                         + size(blocksFile) + " bytes) after " + storage + ", expected height " + heightKept + " ("
                         + blocksKept + " bytes): a synced block lost, or a torn tail kept";
-            } else if (wal.bytes() < walSynced || wal.bytes() > walWritten) {
+            } else if (wal.bytes() != walKept) {
                 failure = "storage: validator " + node + "'s consensus WAL recovered to " + wal.bytes() + " bytes after "
-                        + storage + ", expected from " + walSynced + " (synced) to " + walWritten + " (written)";
+                        + storage + ", expected " + walKept + " (the end of its last complete record)";
             }
         }
 
@@ -1531,13 +1541,12 @@ public final class Simulation {
             tornWrites++;
         }
 
-        /** Random bytes at {@code at} (the end of the last complete record); returns how many. */
-        private int appendGarbage(Path file, long at) {
+        /** Random bytes at {@code at} (the end of the last complete record). */
+        private void appendGarbage(Path file, long at) {
             byte[] garbage = randomBytes(1 + random.nextInt(MAX_GARBAGE_BYTES));
             truncate(file, at);
             write(file, at, garbage, false);
             garbageTails++;
-            return garbage.length;
         }
 
         private byte[] randomBytes(int length) {
