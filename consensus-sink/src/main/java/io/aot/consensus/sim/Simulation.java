@@ -307,9 +307,6 @@ public final class Simulation {
     /** Bounds of a garbage tail's and a torn temporary file's random bytes. */
     private static final int MAX_GARBAGE_BYTES = 64;
     private static final int MAX_TORN_TMP_BYTES = 256;
-    /** The signer state of a key that has signed nothing (AMNESIA's reset signer.bin; ValidatorDataDir's too). */
-    private static final SignerGuard.LastSigned NOTHING_SIGNED = new SignerGuard.LastSigned(0, 0, 0, new byte[0],
-            new byte[0]);
     private static final long GOSSIP_EVERY_MS = 300;
     private static final long TX_EVERY_MS = 40;
     private static final int MAX_EVENTS = 2_000_000;
@@ -1567,7 +1564,7 @@ public final class Simulation {
                 throw new UncheckedIOException(e);
             }
             // As an operator wiping the signer state would; a missing signer.bin beside blocks refuses the start.
-            new FileSignerStore(dir.resolve("signer.bin")).save(NOTHING_SIGNED);
+            new FileSignerStore(dir.resolve("signer.bin")).save(ValidatorDataDir.NOTHING_SIGNED);
             open();
         }
 

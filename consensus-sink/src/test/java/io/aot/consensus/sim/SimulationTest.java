@@ -3,9 +3,12 @@ package io.aot.consensus.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the deterministic simulation over many seeds. Each seed derives its own scenario (validators, Byzantine
@@ -82,6 +85,27 @@ class SimulationTest {
         assertThat(a.heights()).isEqualTo(b.heights());
         assertThat(a.deliveries()).isEqualTo(b.deliveries());
         assertThat(a.simulatedMs()).isEqualTo(b.simulatedMs());
+    }
+
+    /** An on-disk seed with crashes at durable steps replays the same, storage faults included, and leaves no files. */
+    @Test
+    void sameOnDiskSeedSameRunAndItsFolderIsDeleted(@TempDir Path root) throws Exception {
+        long seed = 42;
+        while (!Simulation.Scenario.fromSeed(seed).onDisk() || Simulation.Scenario.fromSeed(seed).faults().stream()
+                .noneMatch(f -> f instanceof Simulation.CrashAtDiskStep)) {
+            seed++;
+        }
+        Simulation.Result a = Simulation.run(Simulation.Scenario.fromSeed(seed), root);
+        Simulation.Result b = Simulation.run(Simulation.Scenario.fromSeed(seed), root);
+        assertThat(a.ok()).as(a.failure()).isTrue();
+        assertThat(a.disk().crashes()).isPositive();
+        assertThat(a.heights()).isEqualTo(b.heights());
+        assertThat(a.deliveries()).isEqualTo(b.deliveries());
+        assertThat(a.simulatedMs()).isEqualTo(b.simulatedMs());
+        assertThat(a.disk()).isEqualTo(b.disk());
+        try (var left = Files.list(root)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     /** {@code mvn -pl consensus-sink test -Dtest=SimulationTest#replaySeed -Dsim.seed=N}: one seed, verbosely. */
