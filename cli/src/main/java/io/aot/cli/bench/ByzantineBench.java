@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * The adversarial consensus simulation over many seeds, on every core: each seed derives a scenario (4, 7 or 10
  * validators, equal or unequal powers, clock skews, partitions, crashes before and after GST, Byzantine validators of
- * one {@link Simulation.Byzantine} kind holding under a third of the power) and checks agreement, validity, valid
+ * one {@link Simulation.Byzantine} kind holding under a third of the power; in some seeds the validators' stores on
+ * disk, crashed at their durable steps with storage faults) and checks agreement, validity, valid
  * certificates, no honest double sign, liveness after GST and the rounds a height needs after GST. Same seed, same
  * run: a failing seed prints the command that replays it.
  */
@@ -86,6 +87,12 @@ public final class ByzantineBench implements Callable<Integer> {
         long equivocations = 0;
         long evidence = 0;
         long withByzantine = 0;
+        long onDisk = 0;
+        long diskCrashes = 0;
+        long diskStepCrashes = 0;
+        long tornWrites = 0;
+        long garbageTails = 0;
+        long lostUnsynced = 0;
         for (Future<Simulation.Result> f : results) {
             Simulation.Result r = f.get();
             Simulation.Scenario sc = r.scenario();
@@ -97,6 +104,12 @@ public final class ByzantineBench implements Callable<Integer> {
             refused += r.byzantineMessagesRefused();
             equivocations += r.equivocationsSeen();
             evidence += r.evidenceCommitted();
+            onDisk += sc.onDisk() ? 1 : 0;
+            diskCrashes += r.disk().crashes();
+            diskStepCrashes += r.disk().crashesAtDurableSteps();
+            tornWrites += r.disk().tornWrites();
+            garbageTails += r.disk().garbageTails();
+            lostUnsynced += r.disk().lostUnsynced();
             if (r.worstRoundAfterGst() > worstRound) {
                 worstRound = r.worstRoundAfterGst();
                 worstRoundSeed = sc.seed();
@@ -122,6 +135,12 @@ public final class ByzantineBench implements Callable<Integer> {
         figures.put("byzantine_frames_refused_by_codec", refused);
         figures.put("equivocations_seen_by_honest_validators", equivocations);
         figures.put("offences_committed_as_evidence", evidence);
+        figures.put("seeds_with_on_disk_stores", onDisk);
+        figures.put("on_disk_crashes", diskCrashes);
+        figures.put("on_disk_crashes_at_durable_steps", diskStepCrashes);
+        figures.put("torn_writes_recovered", tornWrites);
+        figures.put("garbage_tails_recovered", garbageTails);
+        figures.put("unsynced_wal_tails_lost", lostUnsynced);
         figures.put("seeds_by_byzantine_behaviour", new LinkedHashMap<>(byBehaviour));
         figures.put("seeds_by_validator_count", new LinkedHashMap<>(byValidators));
         figures.put("wall_seconds", BenchResults.round((System.nanoTime() - t0) / 1e9));

@@ -185,9 +185,18 @@ public final class TendermintEngine {
                 }
             }
         }
-        restoreLastSignedVote();
+        int startAt = checkpoint != null && checkpoint.height() == height ? checkpoint.round() : 0;
+        boolean voteRestored = restoreLastSignedVote();
         restoreEvidence(storedEvidence);
-        startRound(checkpoint != null && checkpoint.height() == height ? checkpoint.round() : 0);
+        if (voteRestored) {
+            // The vote is in the signer state alone, which the next signature replaces: a crash after that one and
+            // before its checkpoint would lose the vote for good (found by the simulation's on-disk crashes, seed
+            // 3468). Into the checkpoint before anything is signed.
+            round = startAt;
+            step = Step.PROPOSE; // where startRound puts it (the file's checkpoint needs a step)
+            persistCheckpoint();
+        }
+        startRound(startAt);
         replaying = true;
         try {
             for (Object m : wal) {
@@ -235,18 +244,21 @@ public final class TendermintEngine {
      * signer state only. The guard refuses any other vote for that step, so unless the vote itself is recovered this
      * validator can never vote in that round again, and when the round needs every honest vote the chain stalls for
      * good (found by the simulation's crashes at durable steps). The signer state holds the exact bytes and signature:
-     * the vote is restored and re-gossiped as it was signed.
+     * the vote is restored and re-gossiped as it was signed. True if a vote was restored ({@link #start} then
+     * checkpoints it).
      */
-    private void restoreLastSignedVote() {
+    private boolean restoreLastSignedVote() {
         SignerGuard.LastSigned last = signer == null ? null : signer.lastSigned();
         if (last == null || last.height() != height) {
-            return;
+            return false;
         }
         Vote v = Vote.fromSignBytes(config.chainId(), last.signBytes(), selfIndex, last.signature());
         if (v != null && v.height() == height && v.round() <= round + config.maxRoundsAhead()
                 && ownVotes.stream().noneMatch(o -> o.type() == v.type() && o.round() == v.round())) {
             restoreOwnVote(v);
+            return true;
         }
+        return false;
     }
 
     // ---------------------------------------------------------------- inputs

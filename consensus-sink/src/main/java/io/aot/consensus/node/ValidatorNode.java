@@ -36,6 +36,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,11 @@ public final class ValidatorNode implements AutoCloseable {
     static final long SYNC_INTERVAL_MS = 200;
     /** Bound on one height's logged peer messages (a few rounds of full proposals and every vote fit). */
     static final long MAX_WAL_BYTES = 256L << 20;
+
+    /** The consensus WAL of a {@code data/} folder, at its bound, as a validator opens it (the simulation does too). */
+    public static ConsensusWal openWal(Path dataDir, WireCodec codec) {
+        return new ConsensusWal(dataDir.resolve("consensus.wal"), codec, MAX_WAL_BYTES);
+    }
 
     private final Genesis genesis;
     private final NodeConfig config;
@@ -148,7 +154,7 @@ public final class ValidatorNode implements AutoCloseable {
         this.store = data.blocks();
         this.blockSync = new BlockSync(store, codec, SYNC_BATCH_BLOCKS, SYNC_INTERVAL_MS);
         this.checkpoints = data.checkpoints();
-        this.wal = new ConsensusWal(config.dataDir().resolve("consensus.wal"), codec, MAX_WAL_BYTES);
+        this.wal = openWal(config.dataDir(), codec);
         long restoreStartNs = System.nanoTime();
         AppSnapshots.Restored restored = AppSnapshots.restore(new FileSnapshotStore(config.dataDir()),
                 genesis.chainId(), store, state -> application(genesis, config, state), ValidatorNode::log);

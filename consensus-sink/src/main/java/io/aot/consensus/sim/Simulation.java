@@ -17,6 +17,10 @@ import io.aot.consensus.engine.SynchronyParams;
 import io.aot.consensus.engine.TendermintEngine;
 import io.aot.consensus.engine.Timeout;
 import io.aot.consensus.engine.TimeoutConfig;
+import io.aot.consensus.node.ValidatorNode;
+import io.aot.consensus.storage.ConsensusWal;
+import io.aot.consensus.storage.FileSignerStore;
+import io.aot.consensus.storage.ValidatorDataDir;
 import io.aot.consensus.types.Block;
 import io.aot.consensus.types.BlockHeader;
 import io.aot.consensus.types.Evidence;
@@ -27,8 +31,16 @@ import io.aot.consensus.types.Validator;
 import io.aot.consensus.types.ValidatorSet;
 import io.aot.consensus.types.Vote;
 import io.aot.consensus.types.VoteType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +64,11 @@ import java.util.SplittableRandom;
  * every equivocation (two validly signed, conflicting votes or proposals of one validator) that reached an honest
  * engine at its current height, as the engine would act on it, is committed as evidence in a block
  * ({@link #equivocationsSeen}).
+ *
+ * <p>In a share of the seeds ({@link Scenario#onDisk}) each validator keeps its durable state in the files a validator
+ * process uses, in a folder of its own, crashes at their durable steps ({@link DiskStep}) with storage faults
+ * ({@link StorageFault}), and restarts through the process's recovery: {@link ValidatorDataDir#open} and the WAL's
+ * load. What recovery keeps is checked too: every synced record, and nothing after the last complete one.
  */
 public final class Simulation {
 
@@ -79,8 +96,40 @@ public final class Simulation {
         WITHHOLDING
     }
 
+    /** A save or fsync of the on-disk stores, in the order a validator process makes them. */
+    public enum DiskStep {
+        /** The signer state's atomic replace ({@code signer.bin}), before a signature is released. */
+        SIGNER_SAVE,
+        /** The consensus WAL's fsync, before an own message leaves. */
+        WAL_SYNC,
+        /** The checkpoint's atomic replace ({@code checkpoint.bin}), after the WAL's sync. */
+        CHECKPOINT_SAVE,
+        /** The append and fsync of a decided block to {@code blocks.log}. */
+        BLOCK_APPEND,
+        /** The consensus WAL's truncation and fsync at a new height. */
+        WAL_RESET
+    }
+
+    /** What the disk holds after a crash of a validator with on-disk stores. */
+    public enum StorageFault {
+        /** The process died, the machine did not: every write is kept (the page cache survives). */
+        NONE,
+        /** A power loss: the consensus WAL's appends since its last sync are gone. */
+        LOST_UNSYNCED,
+        /**
+         * A power loss mid-write: the write in flight (the block record being appended, the temporary file of an
+         * atomic replace, else the WAL's unsynced appends) ends at a random byte; unsynced WAL appends are lost.
+         */
+        TORN_WRITE,
+        /**
+         * A power loss that left random bytes after the last complete record (of {@code blocks.log} when a block
+         * append was in flight, else of the WAL, whose unsynced appends are lost).
+         */
+        GARBAGE_TAIL
+    }
+
     /** A fault injected before GST. */
-    sealed interface Fault permits Isolate, SplitHalves, OneWay, CrashRestart, CrashInPersist {
+    sealed interface Fault permits Isolate, SplitHalves, OneWay, CrashRestart, CrashInPersist, CrashAtDiskStep {
         long from();
 
         long until();
@@ -112,13 +161,22 @@ public final class Simulation {
     }
 
     /**
+     * On-disk stores only: a crash at the first {@code step} the node makes from {@code from} on, before GST, just
+     * before or just after it, leaving {@code storage} on the disk; it restarts {@code until - from} later.
+     */
+    record CrashAtDiskStep(int node, long from, long until, DiskStep step, boolean afterStep, StorageFault storage)
+            implements Fault {
+    }
+
+    /**
      * One run's parameters, all derived from the seed. {@code powers}: each validator's voting power, by index;
      * Byzantine validators are the highest indexes and hold less than a third of the total. {@code skewMs}: each
      * validator's clock offset (honest ones within half the PBTS precision, so any two within the precision).
+     * {@code onDisk}: the validators keep their durable state in the process's files, else in memory.
      */
     public record Scenario(long seed, int validators, long[] powers, int byzantineCount, Byzantine byzantine,
             double dropRate, double duplicateRate, long minDelayMs, long maxDelayMs, List<Fault> faults, long gstMs,
-            long[] skewMs, long[] driftPpm, long targetHeight, long livenessBoundMs) {
+            long[] skewMs, long[] driftPpm, long targetHeight, long livenessBoundMs, boolean onDisk) {
 
         public static Scenario fromSeed(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
@@ -185,8 +243,20 @@ public final class Simulation {
                 skew[i] = r.nextLong(401) - 200;
                 driftPpm[i] = r.nextLong(201) - 100;
             }
-            return new Scenario(seed, n, powers, byzantineCount, behaviour, r.nextDouble() * 0.3, r.nextDouble() * 0.2,
-                    minDelay, maxDelay, List.copyOf(faults), gst, skew, driftPpm, 6, 120_000);
+            double dropRate = r.nextDouble() * 0.3;
+            double duplicateRate = r.nextDouble() * 0.2;
+            // Drawn after everything else, so that an in-memory seed runs event for event as before this mode.
+            boolean onDisk = r.nextInt(ON_DISK_ONE_IN) == 0;
+            if (onDisk) {
+                for (int i = 0, crashes = 1 + r.nextInt(3); i < crashes; i++) {
+                    long from = r.nextInt((int) gst);
+                    faults.add(new CrashAtDiskStep(r.nextInt(n), from, from + 200 + r.nextInt(3_000),
+                            DiskStep.values()[r.nextInt(DiskStep.values().length)], r.nextBoolean(),
+                            StorageFault.values()[r.nextInt(StorageFault.values().length)]));
+                }
+            }
+            return new Scenario(seed, n, powers, byzantineCount, behaviour, dropRate, duplicateRate, minDelay,
+                    maxDelay, List.copyOf(faults), gst, skew, driftPpm, 6, 120_000, onDisk);
         }
 
         @Override
@@ -195,7 +265,8 @@ public final class Simulation {
                     + ", " + byzantineCount + " " + byzantine + ", drop " + String.format("%.2f", dropRate) + ", dup "
                     + String.format("%.2f", duplicateRate) + ", delay " + minDelayMs + "-" + maxDelayMs + " ms, GST "
                     + gstMs + " ms, clock skews " + java.util.Arrays.toString(skewMs) + " ms, drifts "
-                    + java.util.Arrays.toString(driftPpm) + " ppm, faults " + faults;
+                    + java.util.Arrays.toString(driftPpm) + " ppm, " + (onDisk ? "on-disk" : "in-memory")
+                    + " stores, faults " + faults;
         }
     }
 
@@ -203,14 +274,23 @@ public final class Simulation {
      * What a run found. {@code failure} is null when every check held. {@code worstRoundAfterGst}: the highest round
      * in which a height that started after GST was decided (0 = every such height in its first round).
      * {@code equivocationsSeen}: offences honest engines saw; {@code evidenceCommitted}: offences committed as
-     * evidence.
+     * evidence. {@code disk}: the crashes and storage faults of on-disk stores.
      */
     public record Result(Scenario scenario, String failure, long[] heights, long simulatedMs, long deliveries,
             long rounds, long lastCommitSignaturesReused, int worstRoundAfterGst, long byzantineMessagesRefused,
-            String diagnostics, long equivocationsSeen, long evidenceCommitted) {
+            String diagnostics, long equivocationsSeen, long evidenceCommitted, DiskFaults disk) {
         public boolean ok() {
             return failure == null;
         }
+    }
+
+    /**
+     * What a run did to on-disk stores: crashes of validators with them (any cause), of those the ones at a durable
+     * step, and the storage faults that changed a file: torn writes, garbage tails, unsynced WAL appends lost.
+     */
+    public record DiskFaults(long crashes, long crashesAtDurableSteps, long tornWrites, long garbageTails,
+            long lostUnsynced) {
+        static final DiskFaults NONE = new DiskFaults(0, 0, 0, 0, 0);
     }
 
     /** The chain's PBTS bounds in the simulation: clocks within 500 ms, proposals within 3 s. */
@@ -222,6 +302,11 @@ public final class Simulation {
     }
 
     private static final String CHAIN_ID = "aot-sim";
+    /** One seed in this many runs with on-disk stores (the rest in memory, which costs no file operations). */
+    static final int ON_DISK_ONE_IN = 2;
+    /** Bounds of a garbage tail's and a torn temporary file's random bytes. */
+    private static final int MAX_GARBAGE_BYTES = 64;
+    private static final int MAX_TORN_TMP_BYTES = 256;
     private static final long GOSSIP_EVERY_MS = 300;
     private static final long TX_EVERY_MS = 40;
     private static final int MAX_EVENTS = 2_000_000;
@@ -235,8 +320,15 @@ public final class Simulation {
     private final List<SimNode> nodes = new ArrayList<>();
     private final ValidatorSet genesis;
     private final Map<Long, Hash> decidedByHeight = new HashMap<>();
-    /** CrashInPersist faults already fired. */
-    private final java.util.Set<CrashInPersist> crashesFired = new java.util.HashSet<>();
+    /** CrashInPersist and CrashAtDiskStep faults already fired. */
+    private final java.util.Set<Fault> crashesFired = new java.util.HashSet<>();
+    /** Where the validators' folders go when the stores are on disk: a folder made for this run, deleted after. */
+    private final Path storageRoot;
+    private long diskCrashes;
+    private long diskCrashesAtSteps;
+    private long tornWrites;
+    private long garbageTails;
+    private long lostUnsynced;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.defaults());
     /** When each height started (the first honest decision of the height below it), for the round bound. */
     private final Map<Long, Long> heightStartedAt = new HashMap<>();
@@ -259,8 +351,9 @@ public final class Simulation {
     private long txCounter;
     private String failure;
 
-    private Simulation(Scenario scenario) {
+    private Simulation(Scenario scenario, Path storageRoot) {
         this.scenario = scenario;
+        this.storageRoot = storageRoot;
         this.random = new SplittableRandom(scenario.seed() ^ 0x5DEECE66DL);
         List<KeyPair> keys = new ArrayList<>();
         List<Validator> members = new ArrayList<>();
@@ -301,19 +394,68 @@ public final class Simulation {
     }
 
     public static Result run(Scenario scenario) {
-        return new Simulation(scenario).execute();
+        return run(scenario, defaultStorageRoot());
+    }
+
+    /** {@code storageRoot}: where an on-disk run makes its folder (deleted at the end); unused in memory. */
+    public static Result run(Scenario scenario, Path storageRoot) {
+        return new Simulation(scenario, storageRoot).execute();
+    }
+
+    /**
+     * A memory-backed file system if there is one: the simulation models what fsync keeps itself (its storage faults),
+     * so a disk's real fsyncs would only cost time; else the JVM's temporary folder.
+     */
+    public static Path defaultStorageRoot() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** The result of a seed whose run threw (an engine bug, or memory exhausted by a stalled run): a violation. */
     public static Result crashed(long seed, Throwable e) {
         Scenario scenario = Scenario.fromSeed(seed);
         return new Result(scenario, "crashed: " + e, new long[scenario.validators()], 0, 0, 0, 0, 0, 0, "", 0,
-                0);
+                0, DiskFaults.NONE);
     }
 
     private Result execute() {
+        Path runDir = null;
+        try {
+            if (scenario.onDisk()) {
+                runDir = Files.createTempDirectory(storageRoot, "aot-sim-" + scenario.seed() + "-");
+            }
+            for (SimNode n : nodes) {
+                n.durable = runDir == null ? new InMemoryDurable(n.index)
+                        : new DiskDurable(n.index, runDir.resolve("v" + n.index));
+            }
+            return simulate();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (SimNode n : nodes) {
+                if (n.durable != null) {
+                    n.durable.close();
+                }
+            }
+            if (runDir != null) {
+                deleteTree(runDir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the simulation's folder " + dir, e);
+        }
+    }
+
+    private Result simulate() {
         for (SimNode n : nodes) {
-            n.boot();
+            runGuarded(sim -> n.boot());
             schedule(random.nextInt((int) GOSSIP_EVERY_MS), new Gossip(n.index));
         }
         schedule(0, new ClientTx());
@@ -341,13 +483,7 @@ public final class Simulation {
                 failure = "more than " + MAX_EVENTS + " events";
                 break;
             }
-            try {
-                e.action.run(this);
-            } catch (CrashAtDurableStep crash) {
-                SimNode n = nodes.get(crash.node);
-                n.crash();
-                schedule(crash.downMs, new Restart(n.index));
-            }
+            runGuarded(e.action);
         }
         if (failure == null && !allHonestReachedTarget()) {
             failure = "liveness: honest validators did not reach height " + scenario.targetHeight() + " within "
@@ -371,11 +507,27 @@ public final class Simulation {
                             + n.engine.pendingEvidenceCount() + " dropped " + n.engine.dropped());
         }
         return new Result(scenario, failure, heights(), now, deliveries, rounds, reused, worstRoundAfterGst,
-                byzantineMessagesRefused, diag.toString(), equivocationsSeen.size(), offencesCommitted.size());
+                byzantineMessagesRefused, diag.toString(), equivocationsSeen.size(), offencesCommitted.size(),
+                new DiskFaults(diskCrashes, diskCrashesAtSteps, tornWrites, garbageTails, lostUnsynced));
+    }
+
+    /** Runs {@code action}; a crash at a durable step takes its node down (and schedules the restart) there. */
+    private void runGuarded(Action action) {
+        try {
+            try {
+                action.run(this);
+            } catch (CrashAtDurableStep crash) {
+                SimNode n = nodes.get(crash.node);
+                n.crash(crash.storage);
+                schedule(crash.downMs, new Restart(n.index));
+            }
+        } catch (RecoveryFailed e) {
+            failure = e.getMessage();
+        }
     }
 
     private long[] heights() {
-        return nodes.stream().mapToLong(n -> n.store.height()).toArray();
+        return nodes.stream().mapToLong(n -> n.durable.blocks().height()).toArray();
     }
 
     /**
@@ -403,7 +555,7 @@ public final class Simulation {
 
     private boolean allHonestReachedTarget() {
         for (SimNode n : nodes) {
-            if (!n.byzantine && n.store.height() < scenario.targetHeight()) {
+            if (!n.byzantine && n.durable.blocks().height() < scenario.targetHeight()) {
                 return false;
             }
         }
@@ -453,23 +605,38 @@ public final class Simulation {
         }
     }
 
-    /** Thrown out of a node's {@code persist}: the process died there; the event loop takes the node down. */
+    /**
+     * Thrown out of a node's durable step: the process died there, leaving {@code storage} on its disk; the event loop
+     * takes the node down.
+     */
     private static final class CrashAtDurableStep extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final int node;
         final long downMs;
+        final StorageFault storage;
 
-        CrashAtDurableStep(int node, long downMs) {
+        CrashAtDurableStep(int node, long downMs, StorageFault storage) {
             super(null, null, false, false);
             this.node = node;
             this.downMs = downMs;
+            this.storage = storage;
         }
     }
 
+    /** A validator's on-disk stores refused to open after a crash: a violation, with the stores' reason. */
+    private static final class RecoveryFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RecoveryFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A crash at an event (not at a durable step): in memory, and on disk, a power loss of the unsynced appends. */
     private record Crash(int node) implements Action {
         @Override
         public void run(Simulation sim) {
-            sim.nodes.get(node).crash();
+            sim.nodes.get(node).crash(StorageFault.LOST_UNSYNCED);
         }
     }
 
@@ -485,11 +652,8 @@ public final class Simulation {
         @Override
         public void run(Simulation sim) {
             SimNode n = sim.nodes.get(node);
-            n.checkpoint = null;
-            n.signerState = new InMemorySignerStore();
-            n.wal.clear();
-            n.walSynced = 0;
-            n.crash();
+            n.crash(StorageFault.LOST_UNSYNCED);
+            n.durable.forget();
             n.boot();
             sim.schedule(1_000 + sim.random.nextInt(2_000), this);
         }
@@ -580,6 +744,17 @@ public final class Simulation {
             }
         }
         return false;
+    }
+
+    /** The crash at {@code step} due for {@code node} now (before GST), marked fired; null if none. */
+    private CrashAtDiskStep dueDiskCrash(int node, DiskStep step, boolean afterStep) {
+        for (Fault f : scenario.faults()) {
+            if (f instanceof CrashAtDiskStep c && c.node() == node && c.step() == step && c.afterStep() == afterStep
+                    && now >= c.from() && now < scenario.gstMs() && crashesFired.add(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The crash-in-persist fault due for {@code node} now, marked fired; null if none. */
@@ -704,13 +879,8 @@ public final class Simulation {
         final int index;
         final KeyPair key;
         final boolean byzantine;
-        // Durable: survives a crash.
-        final BlockStore store = new InMemoryBlockStore();
-        InMemorySignerStore signerState = new InMemorySignerStore();
-        ConsensusCheckpoint checkpoint;
-        /** The consensus WAL: peers' messages taken at the current height; durable up to {@code walSynced}. */
-        final List<Object> wal = new ArrayList<>();
-        int walSynced;
+        /** What survives a crash (set when the run starts). */
+        Durable durable;
         /** Proposals this honest validator signed, by height and round: it must never sign two. */
         final Map<String, Hash> proposalsSigned = new HashMap<>();
         // Volatile: lost in a crash.
@@ -734,17 +904,18 @@ public final class Simulation {
             epoch++;
             alive = true;
             // A Byzantine validator's own engine keeps it in step; its lies are added in broadcast*.
-            SignerGuard guard = new SignerGuard(key::sign, signerState);
+            SignerGuard guard = new SignerGuard(key::sign, durable.signer());
             engine = new TendermintEngine(EngineConfig.defaults(CHAIN_ID).withTimeouts(TIMEOUTS)
-                    .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), store, this);
-            engine.start(checkpoint, List.copyOf(wal));
+                    .withSynchrony(SIM_SYNCHRONY), genesis, index, guard, new KeyValueApplication(), durable.blocks(),
+                    this);
+            engine.start(durable.checkpoint(), durable.walMessages());
         }
 
-        void crash() {
+        void crash(StorageFault storage) {
             alive = false;
             engine = null;
             mempool.clear();
-            wal.subList(walSynced, wal.size()).clear(); // appended since the last sync: lost with the page cache
+            durable.crash(storage);
         }
 
         void receive(int from, Object message) {
@@ -762,7 +933,7 @@ public final class Simulation {
                 engine.onVote(v);
             } else if (message instanceof WireCodec.Status s) {
                 if (s.height() < engine.height()) {
-                    BlockStore.Entry e = store.load(s.height());
+                    BlockStore.Entry e = durable.blocks().load(s.height());
                     send(index, from, new WireCodec.CommittedBlock(e.block(), e.certificate()));
                 }
             } else if (message instanceof WireCodec.CommittedBlock c) {
@@ -844,6 +1015,7 @@ public final class Simulation {
             out.add(signedVote(VoteType.PRECOMMIT, Long.MAX_VALUE, r, some));
             out.add(new Vote(VoteType.PREVOTE, h, r, some, Integer.MAX_VALUE, new byte[64]));
             out.add(new Vote(VoteType.PREVOTE, h, r, some, -1, new byte[64]));
+            BlockStore store = durable.blocks();
             BlockStore.Entry last = store.height() > 0 ? store.load(store.height()) : null;
             if (last != null) {
                 Block b = last.block();
@@ -975,20 +1147,12 @@ public final class Simulation {
 
         @Override
         public void received(Object message) {
-            wal.add(message);
+            durable.received(message);
         }
 
         @Override
         public void persist(ConsensusCheckpoint cp) {
-            walSynced = wal.size(); // the node syncs its WAL with each checkpoint
-            CrashInPersist crash = dueCrashInPersist(index);
-            if (crash != null && !crash.afterSave()) {
-                throw new CrashAtDurableStep(index, crash.until() - crash.from());
-            }
-            checkpoint = cp;
-            if (crash != null) {
-                throw new CrashAtDurableStep(index, crash.until() - crash.from());
-            }
+            durable.persist(cp);
         }
 
         /** This validator's clock: the simulated time with its offset and drift. */
@@ -1013,12 +1177,439 @@ public final class Simulation {
 
         @Override
         public void committed(Block block, CommitCertificate certificate) {
-            wal.clear(); // the node truncates and syncs its WAL at each new height
-            walSynced = 0;
             for (byte[] tx : block.txs()) {
                 mempool.remove(new String(tx, StandardCharsets.UTF_8));
             }
-            recordDecision(this, block, certificate);
+            durable.newHeight(); // after the decision was recorded: a crash in the WAL's reset follows the decision
+        }
+    }
+
+    // ---------------------------------------------------------------- durable state
+
+    /**
+     * A validator's durable state: what survives its crash, and the crash points at its durable steps. A decision is
+     * recorded for the checks when its block is stored, the moment it is durable.
+     */
+    private interface Durable {
+        BlockStore blocks();
+
+        SignerGuard.Store signer();
+
+        /** The checkpoint, as a start reads it. */
+        ConsensusCheckpoint checkpoint();
+
+        /** The consensus WAL's messages, as a start reads them. */
+        List<Object> walMessages();
+
+        void received(Object message);
+
+        /** The engine's persist: the WAL synced, then the checkpoint saved. */
+        void persist(ConsensusCheckpoint checkpoint);
+
+        /** A new height: the WAL emptied. */
+        void newHeight();
+
+        /** The process died, leaving {@code storage} on the disk. */
+        void crash(StorageFault storage);
+
+        /** AMNESIA: the lock, the signer state and the WAL are gone. */
+        void forget();
+
+        void close();
+    }
+
+    /** Memory standing for the files: a crash loses the WAL's unsynced part unless the machine survived it. */
+    private final class InMemoryDurable implements Durable {
+        private final int node;
+        private final InMemoryBlockStore stored = new InMemoryBlockStore();
+        private final BlockStore blocks = new BlockStore() {
+            @Override
+            public long height() {
+                return stored.height();
+            }
+
+            @Override
+            public Entry load(long height) {
+                return stored.load(height);
+            }
+
+            @Override
+            public void save(Block block, CommitCertificate certificate) {
+                stored.save(block, certificate);
+                recordDecision(nodes.get(node), block, certificate);
+            }
+        };
+        private InMemorySignerStore signer = new InMemorySignerStore();
+        private ConsensusCheckpoint checkpoint;
+        /** The consensus WAL: peers' messages taken at the current height; durable up to {@code walSynced}. */
+        private final List<Object> wal = new ArrayList<>();
+        private int walSynced;
+
+        InMemoryDurable(int node) {
+            this.node = node;
+        }
+
+        @Override
+        public BlockStore blocks() {
+            return blocks;
+        }
+
+        @Override
+        public SignerGuard.Store signer() {
+            return signer;
+        }
+
+        @Override
+        public ConsensusCheckpoint checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public List<Object> walMessages() {
+            return List.copyOf(wal);
+        }
+
+        @Override
+        public void received(Object message) {
+            wal.add(message);
+        }
+
+        @Override
+        public void persist(ConsensusCheckpoint cp) {
+            walSynced = wal.size(); // the node syncs its WAL with each checkpoint
+            CrashInPersist crash = dueCrashInPersist(node);
+            if (crash != null && !crash.afterSave()) {
+                throw new CrashAtDurableStep(node, crash.until() - crash.from(), StorageFault.LOST_UNSYNCED);
+            }
+            checkpoint = cp;
+            if (crash != null) {
+                throw new CrashAtDurableStep(node, crash.until() - crash.from(), StorageFault.LOST_UNSYNCED);
+            }
+        }
+
+        @Override
+        public void newHeight() {
+            wal.clear(); // the node truncates and syncs its WAL at each new height
+            walSynced = 0;
+        }
+
+        @Override
+        public void crash(StorageFault storage) {
+            if (storage != StorageFault.NONE) {
+                wal.subList(walSynced, wal.size()).clear(); // appended since the last sync: lost with the page cache
+            }
+        }
+
+        @Override
+        public void forget() {
+            checkpoint = null;
+            signer = new InMemorySignerStore();
+            wal.clear();
+            walSynced = 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The files a validator process keeps ({@link ValidatorDataDir}: {@code blocks.log}, {@code checkpoint.bin},
+     * {@code signer.bin}; the consensus WAL), in this validator's own folder. A crash closes them, applies its storage
+     * fault to the files and opens them again as a process start does (nothing touches the folder while the validator
+     * is down, and the block store's height must be what a restart finds), then checks what recovery kept: every
+     * synced record, and nothing after the last complete one.
+     */
+    private final class DiskDurable implements Durable {
+        private final int node;
+        private final Path dir;
+        private final Path blocksFile;
+        private final Path walFile;
+        private ValidatorDataDir data;
+        private ConsensusWal wal;
+        /** Whether {@code data} and {@code wal} are open (a failed recovery leaves them closed). */
+        private boolean open;
+        /** The WAL's length at its last sync, reset or open: what a power loss cannot take. */
+        private long walSyncedBytes;
+        /** Where each record appended since then ends: recovery of a torn WAL must end at the last one it holds. */
+        private final List<Long> unsyncedRecordEnds = new ArrayList<>();
+        /** The write in flight when the process died at a durable step (null if none), and its file's prior length. */
+        private Path inFlight;
+        private long inFlightFromBytes;
+        private final BlockStore blocks = new BlockStore() {
+            @Override
+            public long height() {
+                return data.blocks().height();
+            }
+
+            @Override
+            public Entry load(long height) {
+                return data.blocks().load(height);
+            }
+
+            @Override
+            public void save(Block block, CommitCertificate certificate) {
+                CrashAtDiskStep before = dueDiskCrash(node, DiskStep.BLOCK_APPEND, false);
+                if (before != null) {
+                    if (before.storage() == StorageFault.TORN_WRITE || before.storage() == StorageFault.GARBAGE_TAIL) {
+                        markInFlight(blocksFile);
+                    }
+                    if (before.storage() == StorageFault.TORN_WRITE) {
+                        data.blocks().save(block, certificate); // the record the crash cuts at a random byte
+                    }
+                    throw crashAt(before);
+                }
+                data.blocks().save(block, certificate);
+                recordDecision(nodes.get(node), block, certificate);
+                crashPoint(DiskStep.BLOCK_APPEND, true, null);
+            }
+        };
+        private final SignerGuard.Store signer = new SignerGuard.Store() {
+            @Override
+            public SignerGuard.LastSigned load() {
+                return data.signer().load();
+            }
+
+            @Override
+            public void save(SignerGuard.LastSigned state) {
+                crashPoint(DiskStep.SIGNER_SAVE, false, temporaryOf("signer.bin"));
+                data.signer().save(state);
+                crashPoint(DiskStep.SIGNER_SAVE, true, null);
+            }
+        };
+
+        DiskDurable(int node, Path dir) {
+            this.node = node;
+            this.dir = dir;
+            this.blocksFile = dir.resolve("blocks.log");
+            this.walFile = dir.resolve("consensus.wal");
+            open();
+        }
+
+        /** The temporary file of {@code name}'s atomic replace (AtomicFile's naming), written before the rename. */
+        private Path temporaryOf(String name) {
+            return dir.resolve(name + ".tmp");
+        }
+
+        /** As a validator process starts: lock and open data/ (cutting a torn block), open and read the WAL. */
+        private void open() {
+            try {
+                data = ValidatorDataDir.open(dir, codec);
+            } catch (IOException e) {
+                throw new RecoveryFailed("recovery: validator " + node + "'s stores did not open after a crash: " + e);
+            }
+            wal = ValidatorNode.openWal(dir, codec);
+            open = true;
+            wal.load(); // cuts a torn tail, as the process's start does
+            walSyncedBytes = wal.bytes();
+            unsyncedRecordEnds.clear();
+        }
+
+        private void markInFlight(Path file) {
+            inFlight = file;
+            inFlightFromBytes = size(file);
+        }
+
+        private CrashAtDurableStep crashAt(CrashAtDiskStep c) {
+            diskCrashesAtSteps++;
+            return new CrashAtDurableStep(node, c.until() - c.from(), c.storage());
+        }
+
+        /** Dies here if a crash at {@code step} is due; a torn write of it tears {@code written} (null: the WAL). */
+        private void crashPoint(DiskStep step, boolean afterStep, Path written) {
+            CrashAtDiskStep c = dueDiskCrash(node, step, afterStep);
+            if (c == null) {
+                return;
+            }
+            if (written != null && c.storage() == StorageFault.TORN_WRITE) {
+                markInFlight(written);
+            }
+            throw crashAt(c);
+        }
+
+        @Override
+        public BlockStore blocks() {
+            return blocks;
+        }
+
+        @Override
+        public SignerGuard.Store signer() {
+            return signer;
+        }
+
+        @Override
+        public ConsensusCheckpoint checkpoint() {
+            return data.checkpoints().load();
+        }
+
+        @Override
+        public List<Object> walMessages() {
+            return wal.load();
+        }
+
+        @Override
+        public void received(Object message) {
+            if (wal.append(message)) {
+                unsyncedRecordEnds.add(wal.bytes());
+            }
+        }
+
+        @Override
+        public void persist(ConsensusCheckpoint cp) {
+            // The process's order (ValidatorNode's persist): the WAL synced, then the checkpoint replaced.
+            crashPoint(DiskStep.WAL_SYNC, false, null);
+            wal.sync();
+            walSyncedBytes = wal.bytes();
+            unsyncedRecordEnds.clear();
+            crashPoint(DiskStep.WAL_SYNC, true, null);
+            CrashInPersist crash = dueCrashInPersist(node);
+            if (crash != null && !crash.afterSave()) {
+                throw new CrashAtDurableStep(node, crash.until() - crash.from(), StorageFault.LOST_UNSYNCED);
+            }
+            crashPoint(DiskStep.CHECKPOINT_SAVE, false, temporaryOf("checkpoint.bin"));
+            data.checkpoints().save(cp);
+            crashPoint(DiskStep.CHECKPOINT_SAVE, true, null);
+            if (crash != null) {
+                throw new CrashAtDurableStep(node, crash.until() - crash.from(), StorageFault.LOST_UNSYNCED);
+            }
+        }
+
+        @Override
+        public void newHeight() {
+            crashPoint(DiskStep.WAL_RESET, false, null);
+            wal.reset();
+            walSyncedBytes = 0;
+            unsyncedRecordEnds.clear();
+            crashPoint(DiskStep.WAL_RESET, true, null);
+        }
+
+        @Override
+        public void crash(StorageFault storage) {
+            diskCrashes++;
+            // A torn block append was stored whole before the crash cut it: recovery must find the height below.
+            long heightKept = blocks.height() - (inFlight == blocksFile && storage == StorageFault.TORN_WRITE ? 1 : 0);
+            close();
+            long blocksKept = inFlight == blocksFile ? inFlightFromBytes : size(blocksFile);
+            long walBytes = size(walFile);
+            long walKept = walBytes; // where the WAL's last complete record ends after the fault
+            if (storage != StorageFault.NONE) {
+                boolean walInFlight = inFlight == null;
+                if (storage == StorageFault.TORN_WRITE && !walInFlight) {
+                    tearInFlight();
+                } else if (storage == StorageFault.GARBAGE_TAIL && !walInFlight) {
+                    appendGarbage(blocksFile, inFlightFromBytes);
+                }
+                long walWritten = walSyncedBytes; // a power loss: the unsynced appends go, but for a torn prefix
+                walKept = walSyncedBytes;
+                if (storage == StorageFault.TORN_WRITE && walInFlight && walBytes > walSyncedBytes) {
+                    walWritten = walSyncedBytes + random.nextLong(walBytes - walSyncedBytes);
+                    for (long end : unsyncedRecordEnds) {
+                        walKept = end <= walWritten ? end : walKept;
+                    }
+                    tornWrites++;
+                } else if (storage == StorageFault.LOST_UNSYNCED && walBytes > walSyncedBytes) {
+                    lostUnsynced++;
+                }
+                truncate(walFile, walWritten);
+                if (storage == StorageFault.GARBAGE_TAIL && walInFlight) {
+                    appendGarbage(walFile, walWritten);
+                }
+            }
+            inFlight = null;
+            open();
+            if (blocks.height() != heightKept || size(blocksFile) != blocksKept) {
+                failure = "storage: validator " + node + "'s blocks.log recovered to height " + blocks.height() + " ("
+                        + size(blocksFile) + " bytes) after " + storage + ", expected height " + heightKept + " ("
+                        + blocksKept + " bytes): a synced block lost, or a torn tail kept";
+            } else if (wal.bytes() != walKept) {
+                failure = "storage: validator " + node + "'s consensus WAL recovered to " + wal.bytes() + " bytes after "
+                        + storage + ", expected " + walKept + " (the end of its last complete record)";
+            }
+        }
+
+        /** The write in flight ends at a random byte: a block record within its length, a temporary file anywhere. */
+        private void tearInFlight() {
+            if (inFlight == blocksFile) {
+                long recordBytes = size(blocksFile) - inFlightFromBytes;
+                truncate(blocksFile, inFlightFromBytes + 1 + random.nextLong(recordBytes - 1));
+            } else {
+                write(inFlight, 0, randomBytes(1 + random.nextInt(MAX_TORN_TMP_BYTES)), true);
+            }
+            tornWrites++;
+        }
+
+        /** Random bytes at {@code at} (the end of the last complete record). */
+        private void appendGarbage(Path file, long at) {
+            byte[] garbage = randomBytes(1 + random.nextInt(MAX_GARBAGE_BYTES));
+            truncate(file, at);
+            write(file, at, garbage, false);
+            garbageTails++;
+        }
+
+        private byte[] randomBytes(int length) {
+            byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++) {
+                bytes[i] = (byte) random.nextInt(256);
+            }
+            return bytes;
+        }
+
+        @Override
+        public void forget() {
+            close();
+            try {
+                Files.deleteIfExists(dir.resolve("checkpoint.bin"));
+                Files.deleteIfExists(walFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // As an operator wiping the signer state would; a missing signer.bin beside blocks refuses the start.
+            new FileSignerStore(dir.resolve("signer.bin")).save(ValidatorDataDir.NOTHING_SIGNED);
+            open();
+        }
+
+        @Override
+        public void close() {
+            if (!open) {
+                return;
+            }
+            open = false;
+            try {
+                wal.close();
+                data.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void truncate(Path file, long bytes) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, long at, byte[] bytes, boolean replace) {
+        try (FileChannel ch = replace
+                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf, at + buf.position());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

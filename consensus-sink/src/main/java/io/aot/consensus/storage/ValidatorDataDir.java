@@ -24,7 +24,7 @@ import java.nio.file.StandardOpenOption;
 public final class ValidatorDataDir implements AutoCloseable {
 
     /** The signer state of a key that has signed nothing yet: every height from 1 is above it. */
-    private static final SignerGuard.LastSigned NOTHING_SIGNED = new SignerGuard.LastSigned(0, 0, 0, new byte[0],
+    public static final SignerGuard.LastSigned NOTHING_SIGNED = new SignerGuard.LastSigned(0, 0, 0, new byte[0],
             new byte[0]);
 
     private final FileChannel lockChannel;

@@ -67,6 +67,44 @@ class ConsensusWalTest {
         }
     }
 
+    /**
+     * A power loss can leave bytes after the last complete record that were never a record (random, or zeros where the
+     * file grew): the load cuts them, keeps every complete record, and appends after them survive a reopen.
+     */
+    @Test
+    void garbageAfterTheLastCompleteRecordIsCut() throws Exception {
+        Path file = dir.resolve("consensus.wal");
+        try (ConsensusWal wal = new ConsensusWal(file, codec, 1 << 20)) {
+            for (int i = 0; i < 3; i++) {
+                wal.append(vote(i));
+            }
+        }
+        byte[] intact = Files.readAllBytes(file);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+        List<byte[]> tails = new java.util.ArrayList<>(List.of(new byte[4096], new byte[] {0, 0, 0, 4, 1, 2, 3, 4, 5, 6,
+                7, 8})); // zeros; a plausible length with a wrong checksum
+        for (int i = 0; i < 50; i++) {
+            byte[] garbage = new byte[1 + random.nextInt(64)];
+            for (int j = 0; j < garbage.length; j++) {
+                garbage[j] = (byte) random.nextInt(256);
+            }
+            tails.add(garbage);
+        }
+        for (byte[] tail : tails) {
+            byte[] damaged = java.util.Arrays.copyOf(intact, intact.length + tail.length);
+            System.arraycopy(tail, 0, damaged, intact.length, tail.length);
+            Files.write(file, damaged);
+            try (ConsensusWal wal = new ConsensusWal(file, codec, 1 << 20)) {
+                assertThat(wal.load()).extracting(m -> ((Vote) m).round()).containsExactly(0, 1, 2);
+                assertThat(wal.bytes()).isEqualTo(intact.length).isEqualTo(Files.size(file));
+                wal.append(vote(3));
+            }
+            try (ConsensusWal wal = new ConsensusWal(file, codec, 1 << 20)) {
+                assertThat(wal.load()).extracting(m -> ((Vote) m).round()).containsExactly(0, 1, 2, 3);
+            }
+        }
+    }
+
     @Test
     void boundedInBytes() {
         try (ConsensusWal wal = new ConsensusWal(dir.resolve("small.wal"), codec, 300)) {
