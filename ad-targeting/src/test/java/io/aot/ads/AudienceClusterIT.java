@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shaded ad-targeting job jar ({@code ad-targeting/target/*-job.jar}) submitted with {@code flink run} to a real
  * standalone Flink session cluster (JobManager and TaskManager as separate JVMs from Maven jars): from AudienceJobIT's
- * three days of committed transactions, the members it publishes in Cassandra are those of the sequential model.
+ * three days of committed transactions, the members it publishes in Cassandra are those of the sequential model, although
+ * halfway through the job is stopped with a savepoint ({@code flink stop -p}) and started from it at parallelism 3
+ * instead of 2 ({@code flink run -s SAVEPOINT -p 3}), its profiles redistributed by key group.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class AudienceClusterIT {
@@ -41,7 +43,7 @@ class AudienceClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
-    void theJobJarPublishesTheModelsAudiencesOnAStandaloneCluster(KafkaBroker kafka, CassandraNode cassandra,
+    void theJobJarPublishesTheModelsAudiencesOnAStandaloneClusterAcrossAnUpgradeFromASavepoint(KafkaBroker kafka, CassandraNode cassandra,
             @TempDir Path dir) throws Exception {
         Path jar = FlinkCluster.jobJarIn(Path.of("target"));
         String ns = "adscluster" + UUID.randomUUID().toString().substring(0, 8);
@@ -62,24 +64,37 @@ class AudienceClusterIT {
         assertThat(expected.published()).as("a segment at or over k").isNotEmpty();
 
         try (FlinkCluster cluster = FlinkCluster.start(4, WAIT)) {
-            String jobId = cluster.submit(jar, AudienceJob.class.getName(), AudienceJobIT.args(kafka, cassandra, ns, ns,
-                    keyspace, AudienceSettings.DEMO_PSEUDONYM_KEY, segments));
+            String[] args = AudienceJobIT.args(kafka, cassandra, ns, ns, keyspace, AudienceSettings.DEMO_PSEUDONYM_KEY,
+                    segments);
+            String before = cluster.submit(jar, AudienceJob.class.getName(), List.of("-p", "2"), args);
+            AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
+            int half = ledger.size() / 2;
+            produce(kafka, ns, codec, ledger.subList(0, half));
+            Thread.sleep(5_000); // under way: some of the first half in the profiles, maybe not all
+            // Issue #18 item 7: the next deployment from a savepoint, at another parallelism; the customers' profiles
+            // (RocksDB) are redistributed by key group and the second half continues them.
+            String savepoint = cluster.stopWithSavepoint(before, dir.resolve("savepoints"));
+            String after = cluster.submit(jar, AudienceJob.class.getName(), List.of("-s", savepoint, "-p", "3"), args);
             try {
-                AvroCodec<CommittedTransaction> codec = AvroCodec.of(CommittedTransaction.class);
-                try (KafkaProducer<String, byte[]> producer = AudienceJobIT.producer(kafka)) {
-                    for (CommittedTransaction t : ledger) {
-                        producer.send(new ProducerRecord<>(Topic.LEDGER_COMMITTED.nameIn(ns), t.getTxId(),
-                                codec.encode(t)));
-                    }
-                    producer.flush();
-                }
+                produce(kafka, ns, codec, ledger.subList(half, ledger.size()));
                 try (CqlSession s = cassandra.newSession()) {
                     AudienceJobIT.awaitMembers(s, keyspace, expected.published());
                 }
-                assertThat(cluster.jobState(jobId)).as(cluster.taskManagerLogTail(40)).isEqualTo("RUNNING");
+                assertThat(cluster.jobState(after)).as(cluster.taskManagerLogTail(40)).isEqualTo("RUNNING");
+                assertThat(cluster.maxVertexParallelism(after)).isEqualTo(3);
             } finally {
-                cluster.cancel(jobId);
+                cluster.cancel(after);
             }
+        }
+    }
+
+    private static void produce(KafkaBroker kafka, String ns, AvroCodec<CommittedTransaction> codec,
+            List<CommittedTransaction> txs) {
+        try (KafkaProducer<String, byte[]> producer = AudienceJobIT.producer(kafka)) {
+            for (CommittedTransaction t : txs) {
+                producer.send(new ProducerRecord<>(Topic.LEDGER_COMMITTED.nameIn(ns), t.getTxId(), codec.encode(t)));
+            }
+            producer.flush();
         }
     }
 }
