@@ -197,6 +197,15 @@ public final class FlinkCluster implements AutoCloseable {
         }
     }
 
+    /** The lines of the JobManager's log that contain {@code text} (for a failed test's message). */
+    public String jobManagerLogLines(String text) {
+        try (var lines = java.nio.file.Files.lines(dir.resolve("jobmanager.log"))) {
+            return String.join("\n", lines.filter(l -> l.contains(text)).toList());
+        } catch (IOException e) {
+            return "(no JobManager log: " + e + ")";
+        }
+    }
+
     /** The last lines of the TaskManager's log (for a failed test's message). */
     public String taskManagerLogTail(int lines) {
         return LogFiles.tail(dir.resolve("taskmanager.log"), lines);
