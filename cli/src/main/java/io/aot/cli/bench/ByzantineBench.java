@@ -46,6 +46,17 @@ public final class ByzantineBench implements Callable<Integer> {
             System.err.println("--seeds must be at least 1");
             return 2;
         }
+        // Log events (a store cutting a torn record after a simulated crash) go to a file, not between progress lines.
+        io.aot.cli.errors.RunLog log = io.aot.cli.errors.RunLog.start("bench-byzantine");
+        try {
+            return run();
+        } finally {
+            log.close();
+            System.out.println(log.summary("Log of the simulated validators"));
+        }
+    }
+
+    private int run() throws Exception {
         int parallelism = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         long t0 = System.nanoTime();

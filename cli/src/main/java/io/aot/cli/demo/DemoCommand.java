@@ -113,17 +113,12 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         // The jobs' and clients' log events go to a file: the terminal shows the demo's progress and one line on them.
-        Path logFile = io.aot.cli.errors.FailureLog.directory().resolve("demo-"
-                + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + ProcessHandle.current().pid() + ".log");
-        Files.createDirectories(logFile.getParent());
-        DemoLog log = DemoLog.redirectTo(logFile);
+        io.aot.cli.errors.RunLog log = io.aot.cli.errors.RunLog.start("demo");
         try {
             return demo();
         } finally {
             log.close();
-            out.printf("Log of the jobs and clients: %,d warnings, %,d errors -> %s%n", log.warnings(), log.errors(),
-                    log.path());
+            out.println(log.summary("Log of the jobs and clients"));
         }
     }
 

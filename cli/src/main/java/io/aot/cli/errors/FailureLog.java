@@ -37,11 +37,16 @@ public final class FailureLog {
         return dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".aot", "logs");
     }
 
+    /** Now as log file names stamp it: {@code yyyyMMdd-HHmmss}, local time. */
+    static String stamp() {
+        return LocalDateTime.now().format(STAMP);
+    }
+
     /** Writes a new log file, {@code aot-report-20261124-093012-PID.log}, and returns its path. */
     static Path write(String command, String line, List<String> args, Throwable e) throws IOException {
         Path dir = directory();
         Files.createDirectories(dir);
-        String name = command.replace(' ', '-') + "-" + LocalDateTime.now().format(STAMP) + "-"
+        String name = command.replace(' ', '-') + "-" + stamp() + "-"
                 + ProcessHandle.current().pid();
         Path file = dir.resolve(name + ".log");
         for (int n = 2; ; n++) {

@@ -1,4 +1,4 @@
-package io.aot.cli.demo;
+package io.aot.cli.errors;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,12 +16,12 @@ import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
- * While the demo runs, the log events of everything in its JVM (the Flink jobs, Kafka and Cassandra clients) go to a
- * file instead of the terminal: the terminal shows the demo's own progress, and the summary says how many warnings and
- * errors were logged and where (operators' logs stay out of the user's terminal). {@link #close} puts the previous
- * appenders back.
+ * While a long command runs (the demo, a benchmark), the log events of everything in its JVM (Flink jobs, Kafka and
+ * Cassandra clients, the validators' stores) go to a file instead of the terminal: the terminal shows the command's own
+ * progress, and {@link #summary} says how many warnings and errors were logged and where (operators' logs stay out of
+ * the user's terminal). {@link #close} puts the previous appenders back.
  */
-final class DemoLog implements AutoCloseable {
+public final class RunLog implements AutoCloseable {
 
     private final LoggerContext context;
     private final LoggerConfig root;
@@ -30,7 +30,7 @@ final class DemoLog implements AutoCloseable {
     private final Counter counter;
     private final Path path;
 
-    private DemoLog(LoggerContext context, LoggerConfig root, List<Appender> replaced, Appender file, Counter counter,
+    private RunLog(LoggerContext context, LoggerConfig root, List<Appender> replaced, Appender file, Counter counter,
             Path path) {
         this.context = context;
         this.root = root;
@@ -40,13 +40,24 @@ final class DemoLog implements AutoCloseable {
         this.path = path;
     }
 
+    /**
+     * Sends every log event of this JVM to a new file {@code <command>-<yyyyMMdd-HHmmss>-<pid>.log} in
+     * {@link FailureLog#directory()} until {@link #close}.
+     */
+    public static RunLog start(String command) throws java.io.IOException {
+        Path dir = FailureLog.directory();
+        java.nio.file.Files.createDirectories(dir);
+        return redirectTo(dir.resolve(command.replace(' ', '-') + "-" + FailureLog.stamp() + "-"
+                + ProcessHandle.current().pid() + ".log"));
+    }
+
     /** Sends every log event of this JVM to {@code path} (appended) until {@link #close}. */
-    static DemoLog redirectTo(Path path) {
+    static RunLog redirectTo(Path path) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         PatternLayout layout = PatternLayout.newBuilder().withConfiguration(config)
                 .withPattern("%d{ISO8601} %-5p [%t] %c - %m%n").build();
-        Appender file = FileAppender.newBuilder().setName("aot-demo-file").setConfiguration(config)
+        Appender file = FileAppender.newBuilder().setName("aot-run-file").setConfiguration(config)
                 .withFileName(path.toString()).withAppend(true).setLayout(layout).build();
         file.start();
         Counter counter = new Counter();
@@ -57,18 +68,23 @@ final class DemoLog implements AutoCloseable {
         root.addAppender(file, null, null);
         root.addAppender(counter, null, null);
         context.updateLoggers();
-        return new DemoLog(context, root, replaced, file, counter, path);
+        return new RunLog(context, root, replaced, file, counter, path);
     }
 
-    long warnings() {
+    /** One line for the terminal: {@code what: N warnings, M errors -> FILE}. */
+    public String summary(String what) {
+        return String.format("%s: %,d warnings, %,d errors -> %s", what, warnings(), errors(), path);
+    }
+
+    public long warnings() {
         return counter.warnings.get();
     }
 
-    long errors() {
+    public long errors() {
         return counter.errors.get();
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
@@ -88,7 +104,7 @@ final class DemoLog implements AutoCloseable {
         final AtomicLong errors = new AtomicLong();
 
         Counter() {
-            super("aot-demo-counter", null, null, true, Property.EMPTY_ARRAY);
+            super("aot-run-counter", null, null, true, Property.EMPTY_ARRAY);
         }
 
         @Override
