@@ -70,19 +70,21 @@ public final class AudienceJob {
     public interface TableSinks extends Serializable {
         void write(DataStream<Row> rows, AdsTable table);
 
-        static TableSinks cassandra(String contactPoint, String keyspace) {
-            CassandraConnection cluster = new CassandraConnection(contactPoint);
+        static TableSinks cassandra(CassandraConnection cluster, String keyspace) {
             return (rows, table) -> table.write(rows, keyspace, cluster);
         }
     }
 
     public static void main(String[] args) throws Exception {
-        AudienceSettings s = AudienceSettings.fromArgs(ParameterTool.fromArgs(args));
+        ParameterTool p = ParameterTool.fromArgs(args);
+        // Read before the settings, which refuse any option nothing asked for.
+        String consistency = p.get("cassandra-consistency", CassandraConnection.DEFAULT_CONSISTENCY.name());
+        AudienceSettings s = AudienceSettings.fromArgs(p);
         StreamExecutionEnvironment env = defaults(s).applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, s, committedSource(s), optOutSource(s), catalogSource(s),
                 LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 changeSink(s.bootstrapServers(), s.segmentsTopic()),
-                TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
+                TableSinks.cassandra(new CassandraConnection(s.cassandraContactPoint(), consistency), s.keyspace()));
         env.execute("aot-audiences");
     }
 

@@ -3,6 +3,7 @@ package io.aot.ads;
 import io.aot.ads.segment.PublicationFunction;
 import io.aot.schemas.topics.Topic;
 import java.io.Serializable;
+import io.aot.jobs.deploy.JobArgs;
 import org.apache.flink.api.java.utils.ParameterTool;
 
 /**
@@ -41,7 +42,7 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
     }
 
     public static AudienceSettings fromArgs(ParameterTool p) {
-        return new AudienceSettings(p.get("bootstrap-servers", "127.0.0.1:9092"),
+        AudienceSettings settings = new AudienceSettings(p.get("bootstrap-servers", "127.0.0.1:9092"),
                 p.get("committed-topic", Topic.LEDGER_COMMITTED.baseName()),
                 p.get("opt-out-topic", Topic.ADS_OPT_OUT.baseName()),
                 p.get("segments-topic", Topic.AUDIENCE_SEGMENTS.baseName()),
@@ -56,5 +57,7 @@ public record AudienceSettings(String bootstrapServers, String committedTopic, S
                 p.getLong("quintiles-every-ms", 10_000), p.getLong("status-every-ms", 1_000),
                 p.getLong("definition-poll-ms", 2_000), p.getLong("checkpoint-interval-ms", 10_000),
                 p.get("checkpoint-dir"), p.getInt("parallelism", 2), p.getInt("max-record-bytes", Topic.MAX_MESSAGE_BYTES));
+        JobArgs.refuseUnknown(p, "AudienceJob");
+        return settings;
     }
 }

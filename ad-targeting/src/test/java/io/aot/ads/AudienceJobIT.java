@@ -3,6 +3,7 @@ package io.aot.ads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.ads.profile.AudienceEvent;
 import io.aot.ads.profile.CustomerProfile;
 import io.aot.ads.profile.MarketCalendar;
@@ -276,7 +277,7 @@ class AudienceJobIT {
         AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                 AudienceJob.catalogSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 AudienceJob.changeSink(s.bootstrapServers(), s.segmentsTopic()),
-                AudienceJob.TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
+                AudienceJob.TableSinks.cassandra(new CassandraConnection(s.cassandraContactPoint()), s.keyspace()));
         return env.executeAsync("audience-it");
     }
 

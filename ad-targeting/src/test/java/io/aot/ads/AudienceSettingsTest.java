@@ -22,4 +22,13 @@ class AudienceSettingsTest {
                 new String[] {"--demo", "--segments", "segments.json"})).pseudonymKey())
                 .isEqualTo(CustomerPseudonyms.DEMO_KEY);
     }
+
+    /** Issue #18 item 2: a mistyped option is refused, naming it and the known ones (it was silently ignored). */
+    @Test
+    void anUnknownOptionIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> AudienceSettings.fromArgs(ParameterTool.fromArgs(
+                new String[] {"--demo", "--segments", "segments.json", "--K", "50"})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("AudienceJob: unknown option --K; known: ").hasMessageContaining("--k ");
+    }
 }

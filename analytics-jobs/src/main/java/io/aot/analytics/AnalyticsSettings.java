@@ -4,6 +4,7 @@ import io.aot.analytics.alert.AlertThresholds;
 import io.aot.ledger.privacy.CustomerPseudonyms;
 import io.aot.schemas.topics.Topic;
 import java.io.Serializable;
+import io.aot.jobs.deploy.JobArgs;
 import org.apache.flink.api.java.utils.ParameterTool;
 
 /**
@@ -40,12 +41,13 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
      * {@code --bootstrap-servers --committed-topic --group --rejected-topic --cassandra --keyspace
      * --pseudonym-key-file ...}: the one way to configure the job, for {@code flink run} and for the demo and benchmark
      * that embed it. The pseudonym key is required and the public demo key refused unless {@code --demo} is given
-     * ({@link CustomerPseudonyms#deploymentKey}).
+     * ({@link CustomerPseudonyms#deploymentKey}). An option nothing asked for is refused, with the known ones
+     * ({@link JobArgs}); the job's {@code main} reads {@code --alerts-topic} and {@code --cassandra-consistency} first.
      */
     public static AnalyticsSettings fromArgs(ParameterTool p) {
         AnalyticsSettings d = local(p.get("bootstrap-servers", "127.0.0.1:9092"), p.get("cassandra", "127.0.0.1:9042"));
         AlertThresholds a = d.alerts();
-        return new AnalyticsSettings(d.bootstrapServers(), p.get("committed-topic", d.committedTopic()),
+        AnalyticsSettings settings = new AnalyticsSettings(d.bootstrapServers(), p.get("committed-topic", d.committedTopic()),
                 p.get("group", d.consumerGroup()), p.get("rejected-topic", d.rejectedTopic()),
                 d.cassandraContactPoint(), p.get("keyspace", d.keyspace()),
                 CustomerPseudonyms.deploymentKey(p.get("pseudonym-key"),
@@ -64,5 +66,7 @@ public record AnalyticsSettings(String bootstrapServers, String committedTopic, 
                         p.getInt("terminal-max-per-minute", a.terminalMaxPerMinute())),
                 p.getLong("checkpoint-interval-ms", d.checkpointIntervalMs()), p.getInt("parallelism", d.parallelism()),
                 p.getInt("max-record-bytes", d.maxRecordBytes()));
+        JobArgs.refuseUnknown(p, "MarketAnalyticsJob");
+        return settings;
     }
 }

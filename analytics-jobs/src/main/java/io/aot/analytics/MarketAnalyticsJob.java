@@ -63,19 +63,21 @@ public final class MarketAnalyticsJob {
     public interface TableSinks extends Serializable {
         void write(DataStream<Row> rows, CassandraTable table);
 
-        static TableSinks cassandra(String contactPoint, String keyspace) {
-            CassandraConnection cluster = new CassandraConnection(contactPoint);
+        static TableSinks cassandra(CassandraConnection cluster, String keyspace) {
             return (rows, table) -> table.write(rows, keyspace, cluster);
         }
     }
 
     public static void main(String[] args) throws Exception {
         ParameterTool p = ParameterTool.fromArgs(args);
+        // Read before the settings, which refuse any option nothing asked for.
+        String alertsTopic = p.get("alerts-topic", Topic.ANALYTICS_ALERTS.baseName());
+        String consistency = p.get("cassandra-consistency", CassandraConnection.DEFAULT_CONSISTENCY.name());
         AnalyticsSettings s = AnalyticsSettings.fromArgs(p);
         StreamExecutionEnvironment env = defaults(s).applyTo(StreamExecutionEnvironment.getExecutionEnvironment());
         wire(env, s, kafkaSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
-                alertSink(s.bootstrapServers(), p.get("alerts-topic", Topic.ANALYTICS_ALERTS.baseName())),
-                TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
+                alertSink(s.bootstrapServers(), alertsTopic),
+                TableSinks.cassandra(new CassandraConnection(s.cassandraContactPoint(), consistency), s.keyspace()));
         env.execute("aot-market-analytics");
     }
 

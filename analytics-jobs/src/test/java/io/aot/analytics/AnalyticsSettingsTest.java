@@ -23,4 +23,14 @@ class AnalyticsSettingsTest {
         assertThat(AnalyticsSettings.fromArgs(ParameterTool.fromArgs(new String[] {"--pseudonym-key", own}))
                 .pseudonymKey()).isEqualTo(own);
     }
+
+    /** Issue #18 item 2: a mistyped option is refused, naming it and the known ones (it was silently ignored). */
+    @Test
+    void anUnknownOptionIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> AnalyticsSettings.fromArgs(ParameterTool.fromArgs(
+                new String[] {"--demo", "--pseudonym-key-flie", "k.txt", "--top", "5"})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("MarketAnalyticsJob: unknown options --pseudonym-key-flie, --top; known: ")
+                .hasMessageContaining("--pseudonym-key-file").hasMessageContaining("--top-k");
+    }
 }

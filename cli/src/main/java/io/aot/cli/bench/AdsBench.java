@@ -1,5 +1,6 @@
 package io.aot.cli.bench;
 
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.ads.AudienceJob;
 import io.aot.ads.AudienceSettings;
 import io.aot.analytics.load.SimulatedCommittedLedger;
@@ -108,7 +109,7 @@ public final class AdsBench implements Callable<Integer> {
             AudienceJob.wire(env, s, AudienceJob.committedSource(s), AudienceJob.optOutSource(s),
                     AudienceJob.catalogSource(s), LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                     AudienceJob.changeSink(s.bootstrapServers(), s.segmentsTopic()),
-                    AudienceJob.TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace()));
+                    AudienceJob.TableSinks.cassandra(new CassandraConnection(s.cassandraContactPoint()), s.keyspace()));
             StackCpu cpu = new StackCpu(stack, List.of());
             long start = System.nanoTime();
             JobClient job = env.executeAsync("aot-bench-ads");

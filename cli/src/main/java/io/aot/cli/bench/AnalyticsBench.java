@@ -1,6 +1,7 @@
 package io.aot.cli.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.analytics.AnalyticsSettings;
 import io.aot.analytics.MarketAnalyticsJob;
 import io.aot.analytics.load.SimulatedCommittedLedger;
@@ -146,7 +147,7 @@ public final class AnalyticsBench implements Callable<Integer> {
         MarketAnalyticsJob.wire(env, s, MarketAnalyticsJob.kafkaSource(s),
                 LedgerTopicSinks.rejections(s.bootstrapServers(), s.rejectedTopic()),
                 MarketAnalyticsJob.alertSink(s.bootstrapServers(), Topic.ANALYTICS_ALERTS.baseName()), tables
-                        ? MarketAnalyticsJob.TableSinks.cassandra(s.cassandraContactPoint(), s.keyspace())
+                        ? MarketAnalyticsJob.TableSinks.cassandra(new CassandraConnection(s.cassandraContactPoint()), s.keyspace())
                         : (rows, table) -> {
                             if (table.name().equals("category_region_daily")) {
                                 rows.addSink(new PaymentCount()).name("count-payments").uid("count-payments")

@@ -2,6 +2,7 @@ package io.aot.cli.demo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.aot.jobs.cassandra.CassandraConnection;
 import io.aot.avro.CommittedTransaction;
 import io.aot.avro.Currency;
 import io.aot.avro.Rejection;
@@ -184,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
             MarketAnalyticsJob.wire(env, analytics, MarketAnalyticsJob.kafkaSource(analytics),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     MarketAnalyticsJob.alertSink(bootstrap, Topic.ANALYTICS_ALERTS.baseName()),
-                    MarketAnalyticsJob.TableSinks.cassandra(stack.cassandra().contactPoint(),
+                    MarketAnalyticsJob.TableSinks.cassandra(new CassandraConnection(stack.cassandra().contactPoint()),
                             Keyspace.ANALYTICS.defaultName()));
             Path segments = work.resolve("segments.json");
             try (var in = AudienceJob.class.getResourceAsStream("/io/aot/ads/segments.json")) {
@@ -198,7 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
                     AudienceJob.optOutSource(audiences), AudienceJob.catalogSource(audiences),
                     LedgerTopicSinks.rejections(bootstrap, Topic.TX_REJECTED.baseName()),
                     AudienceJob.changeSink(bootstrap, Topic.AUDIENCE_SEGMENTS.baseName()),
-                    AudienceJob.TableSinks.cassandra(stack.cassandra().contactPoint(), Keyspace.ADS.defaultName()));
+                    AudienceJob.TableSinks.cassandra(new CassandraConnection(stack.cassandra().contactPoint()),
+                            Keyspace.ADS.defaultName()));
             LedgerIngestJob.defaults(settings).applyTo(env);
             LedgerIngestJob.wire(env, settings, LedgerIngestJob.kafkaSource(settings),
                     LedgerIngestJob.consensusSink(settings), LedgerIngestJob.rejectionSink(settings),

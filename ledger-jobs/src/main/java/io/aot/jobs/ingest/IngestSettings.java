@@ -65,8 +65,11 @@ public record IngestSettings(
     public static IngestSettings fromArgs(String[] args) {
         ParameterTool p = ParameterTool.fromArgs(args);
         String seed = p.get("endorser-seed-hex", null);
+        String keyFile = p.get("endorser-key", null);
         if (seed == null) {
-            String keyFile = p.getRequired("endorser-key");
+            if (keyFile == null) {
+                throw new IllegalArgumentException("--endorser-key FILE (or --endorser-seed-hex) is required");
+            }
             try {
                 KeyPair key = NodeConfig.readKey(Path.of(keyFile));
                 seed = HexFormat.of().formatHex(key.seed());
@@ -74,7 +77,7 @@ public record IngestSettings(
                 throw new UncheckedIOException("cannot read endorser key " + keyFile, e);
             }
         }
-        return new IngestSettings(
+        IngestSettings settings = new IngestSettings(
                 p.get("bootstrap-servers", "127.0.0.1:9092"),
                 p.get("terminal-topic", Topic.TERMINAL_TX.baseName()),
                 p.get("chain-topic", Topic.CHAIN_TX.baseName()),
@@ -100,5 +103,7 @@ public record IngestSettings(
                 Duration.ofMillis(p.getLong("terminal-cache-ttl-ms", 10_000)),
                 p.getInt("max-cached-terminals", 200_000),
                 p.get("limits", "KRW=100000000,AOT=1000000000000000000000000,POINT=10000000,KLAY=0"));
+        io.aot.jobs.deploy.JobArgs.refuseUnknown(p, "LedgerIngestJob");
+        return settings;
     }
 }

@@ -7,6 +7,7 @@ import io.aot.consensus.flink.source.CommittedTx;
 import io.aot.consensus.node.Genesis;
 import io.aot.jobs.ingest.functions.Rejections;
 import io.aot.jobs.cassandra.CassandraConnection;
+import io.aot.jobs.deploy.JobArgs;
 import io.aot.jobs.deploy.JobDefaults;
 import io.aot.jobs.cassandra.CassandraTable;
 import io.aot.jobs.kafka.LedgerTopicSinks;
@@ -72,6 +73,7 @@ public final class LedgerStoreJob {
                         p.get("cassandra-consistency", CassandraConnection.DEFAULT_CONSISTENCY.name())),
                 p.get("ledger-keyspace", "aot_ledger"),
                 p.has("ledger-genesis") ? LedgerGenesisFile.read(Path.of(p.get("ledger-genesis"))) : null);
+        JobArgs.refuseUnknown(p, "LedgerStoreJob"); // every option read above: any other is a mistake
         env.execute("aot-ledger-store");
     }
 

@@ -32,4 +32,14 @@ class IngestSettingsTest {
         assertThatThrownBy(() -> IngestSettings.fromArgs(new String[] {"--chain-id", "c", "--validators", "h:1",
             "--endorser-seed-hex", SEED, "--limits", "KRW=-5"})).hasMessageContaining("negative limit");
     }
+
+    /** Issue #18 item 2: a mistyped option is refused, naming it and the known ones (it was silently ignored). */
+    @Test
+    void anUnknownOptionIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> IngestSettings.fromArgs(new String[] {"--chain-id", "c", "--validators", "h:1",
+            "--endorser-seed-hex", SEED, "--cassandra-consistancy", "QUORUM"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("LedgerIngestJob: unknown option --cassandra-consistancy; known: ")
+                .hasMessageContaining("--cassandra-consistency").hasMessageContaining("--endorser-key");
+    }
 }
