@@ -46,6 +46,7 @@ class AudienceClusterIT {
     void theJobJarPublishesTheModelsAudiencesOnAStandaloneClusterAcrossAnUpgradeFromASavepoint(KafkaBroker kafka, CassandraNode cassandra,
             @TempDir Path dir) throws Exception {
         Path jar = FlinkCluster.jobJarIn(Path.of("target"));
+        io.aot.jobs.deploy.JobJarChecks.carriesNoSecondDriverNorFlink(jar);
         String ns = "adscluster" + UUID.randomUUID().toString().substring(0, 8);
         String keyspace = "aot_ads_" + ns;
         try (var admin = kafka.newAdmin()) {

@@ -48,6 +48,7 @@ class AnalyticsClusterIT {
     void theJobJarRunsOnAStandaloneClusterAndCountsEveryPaymentAcrossAnUpgradeFromASavepoint(KafkaBroker kafka,
             CassandraNode cassandra, @TempDir Path dir) throws Exception {
         Path jar = FlinkCluster.jobJarIn(Path.of("target"));
+        io.aot.jobs.deploy.JobJarChecks.carriesNoSecondDriverNorFlink(jar);
         String ns = "acluster" + UUID.randomUUID().toString().substring(0, 8);
         String keyspace = "aot_analytics_" + ns;
         try (Admin admin = kafka.newAdmin()) {

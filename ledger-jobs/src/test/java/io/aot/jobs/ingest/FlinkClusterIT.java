@@ -56,6 +56,7 @@ class FlinkClusterIT {
     @Test
     void theJobJarRunsOnAStandaloneClusterAndCommitsWhatItShould(KafkaBroker kafka, CassandraNode cassandra)
             throws Exception {
+        io.aot.jobs.deploy.JobJarChecks.carriesNoSecondDriverNorFlink(jar());
         String ns = "cluster" + UUID.randomUUID().toString().substring(0, 8);
         Fleet fleet = Fleet.generate(31, 50, 500);
         prepare(kafka, cassandra, ns, fleet);
