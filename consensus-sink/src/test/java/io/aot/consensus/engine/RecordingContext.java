@@ -4,13 +4,20 @@ import io.aot.consensus.types.Block;
 import io.aot.consensus.types.CommitCertificate;
 import io.aot.consensus.types.Proposal;
 import io.aot.consensus.types.Vote;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A context for engine tests that drive every input by hand: it records what the engine broadcasts into {@code sent},
- * reads a fixed clock, offers no transactions and schedules nothing (a test fires timeouts itself).
+ * A context for engine tests that drive every input by hand: it records what the engine broadcasts into {@code sent}
+ * and every checkpoint it persists into {@code checkpoints}, reads a fixed clock, offers no transactions and schedules
+ * nothing (a test fires timeouts itself).
  */
-record RecordingContext(List<Object> sent, long nowMillis) implements ConsensusContext {
+record RecordingContext(List<Object> sent, long nowMillis, List<ConsensusCheckpoint> checkpoints)
+        implements ConsensusContext {
+
+    RecordingContext(List<Object> sent, long nowMillis) {
+        this(sent, nowMillis, new ArrayList<>());
+    }
 
     @Override
     public void broadcastProposal(Proposal proposal) {
@@ -28,6 +35,7 @@ record RecordingContext(List<Object> sent, long nowMillis) implements ConsensusC
 
     @Override
     public void persist(ConsensusCheckpoint checkpoint) {
+        checkpoints.add(checkpoint);
     }
 
     @Override

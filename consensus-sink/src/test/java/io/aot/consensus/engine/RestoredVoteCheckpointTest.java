@@ -26,46 +26,6 @@ class RestoredVoteCheckpointTest {
     private static final String CHAIN = "aot-test";
     private static final long NOW_MS = 1_000_000;
 
-    /** Records what the engine sends and every checkpoint it persists. */
-    private record Context(List<Object> sent, List<ConsensusCheckpoint> checkpoints) implements ConsensusContext {
-        Context() {
-            this(new ArrayList<>(), new ArrayList<>());
-        }
-
-        @Override
-        public void broadcastProposal(Proposal proposal) {
-            sent.add(proposal);
-        }
-
-        @Override
-        public void broadcastVote(Vote vote) {
-            sent.add(vote);
-        }
-
-        @Override
-        public void scheduleTimeout(Timeout timeout, long delayMs) {
-        }
-
-        @Override
-        public void persist(ConsensusCheckpoint checkpoint) {
-            checkpoints.add(checkpoint);
-        }
-
-        @Override
-        public long nowMillis() {
-            return NOW_MS;
-        }
-
-        @Override
-        public List<byte[]> reapTxs(int maxTxs, long maxBytes) {
-            return List.of();
-        }
-
-        @Override
-        public void committed(Block block, CommitCertificate certificate) {
-        }
-    }
-
     @Test
     void aVoteRestoredFromTheSignerStateIsCheckpointedBeforeAnythingIsSigned() {
         List<KeyPair> keys = new ArrayList<>();
@@ -82,13 +42,13 @@ class RestoredVoteCheckpointTest {
         KeyPair voterKey = keys.stream().filter(k -> validators.indexOf(k.publicKey()) == voter).findFirst()
                 .orElseThrow();
 
-        Context proposing = new Context();
+        RecordingContext proposing = new RecordingContext(new ArrayList<>(), NOW_MS);
         engine(validators, proposer, proposerKey, new InMemorySignerStore(), proposing).start(null);
         Proposal proposal = (Proposal) proposing.sent().get(0);
 
         // The voter prevotes the proposal; its signer state holds the prevote, its checkpoint is lost in the crash.
         InMemorySignerStore signerState = new InMemorySignerStore();
-        Context beforeCrash = new Context();
+        RecordingContext beforeCrash = new RecordingContext(new ArrayList<>(), NOW_MS);
         TendermintEngine first = engine(validators, voter, voterKey, signerState, beforeCrash);
         first.start(null);
         first.onProposal(proposal);
@@ -96,7 +56,7 @@ class RestoredVoteCheckpointTest {
         assertThat(prevote.type()).isEqualTo(VoteType.PREVOTE);
         assertThat(prevote.blockId()).isEqualTo(proposal.block().id());
 
-        Context restarted = new Context();
+        RecordingContext restarted = new RecordingContext(new ArrayList<>(), NOW_MS);
         engine(validators, voter, voterKey, signerState, restarted).start(null);
         assertThat(signerState.load().signBytes()).as("nothing new signed").isEqualTo(prevote.signBytes(CHAIN));
         assertThat(restarted.checkpoints()).as("a checkpoint at start").isNotEmpty();
@@ -105,7 +65,7 @@ class RestoredVoteCheckpointTest {
     }
 
     private static TendermintEngine engine(ValidatorSet validators, int index, KeyPair key, InMemorySignerStore store,
-            Context context) {
+            RecordingContext context) {
         return new TendermintEngine(EngineConfig.defaults(CHAIN), validators, index,
                 new SignerGuard(key::sign, store), new KeyValueApplication(), new InMemoryBlockStore(), context);
     }
